@@ -1,0 +1,155 @@
+import { z } from 'zod';
+
+export const ROLES = ['api', 'relay', 'projector', 'saga'] as const;
+export type Role = (typeof ROLES)[number];
+
+// 0 asks the OS for a free port (tests start servers that way).
+const port = z.coerce.number().int().min(0).max(65_535);
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const brokers = z
+  .string()
+  .transform((value) => value.split(',').map((broker) => broker.trim()))
+  .pipe(
+    z.array(z.string().regex(/^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'each broker must be host:port')).min(1),
+  );
+
+const roles = z
+  .string()
+  .transform((value) => [...new Set(value.split(',').map((role) => role.trim()))])
+  .pipe(z.array(z.enum(ROLES)).min(1, 'name at least one role'));
+
+// Requests per second and burst size of a token bucket; 0 turns that limit off.
+const rate = z.coerce.number().int().min(0).max(1_000_000);
+
+const secret = z.string().min(16, 'must be at least 16 characters');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  PORT: port.default(3000),
+  MYSQL_URL: url(['mysql:']).default('mysql://root@127.0.0.1:3306/flashsale'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
+  EVENT_STORE: z.enum(['mysql', 'esdb']).default('mysql'),
+  EVENTSTORE_CONNECTION_STRING: url(['esdb:', 'esdb+discover:']).default(
+    'esdb://127.0.0.1:2113?tls=false',
+  ),
+  JWT_SECRET: secret.optional(),
+  PAYMENT_WEBHOOK_SECRET: secret.optional(),
+  RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  ORPHAN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  ROLES: roles.default([...ROLES]),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 characters of [A-Za-z0-9_-]')
+    .default('fs'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9._-]')
+    .default('flashsale.'),
+  RATE_LIMIT_USER_PER_SECOND: rate.default(10),
+  RATE_LIMIT_USER_BURST: rate.default(20),
+  RATE_LIMIT_ADDRESS_PER_SECOND: rate.default(1_000),
+  RATE_LIMIT_ADDRESS_BURST: rate.default(2_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  mysqlUrl: string;
+  redisUrl: string;
+  kafkaBrokers: string[];
+  eventStore: 'mysql' | 'esdb';
+  eventStoreConnectionString: string;
+  jwtSecret: string;
+  paymentWebhookSecret: string;
+  reservationTtlSeconds: number;
+  /** How old a reservation without an order must be before the sweeper releases it. */
+  orphanGraceSeconds: number;
+  roles: Role[];
+  redisKeyPrefix: string;
+  kafkaTopicPrefix: string;
+  rateLimits: {
+    user: { capacity: number; refillPerSecond: number } | null;
+    address: { capacity: number; refillPerSecond: number } | null;
+  };
+  logLevel: string;
+};
+
+const bucket = (perSecond: number, burst: number) =>
+  perSecond === 0 ? null : { capacity: Math.max(burst, 1), refillPerSecond: perSecond };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Outside tests a missing secret is a refusal to start, not a silent default. */
+const TEST_SECRET = 'test-only-secret-not-for-production';
+
+/**
+ * Reads the configuration once, from the given environment (never from process.env directly, so
+ * tests pass their own). Empty strings count as unset.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const given = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((key) => {
+      const value = env[key];
+      return value === undefined || value === '' ? [] : [[key, value]];
+    }),
+  );
+  const parsed = schema.safeParse(given);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        message: issue.message,
+      })),
+    );
+  }
+  const c = parsed.data;
+  const testing = c.NODE_ENV === 'test';
+  const missing = (['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET'] as const).filter(
+    (key) => !testing && c[key] === undefined,
+  );
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((variable) => ({ variable, message: 'is required (outside tests)' })),
+    );
+  }
+  return {
+    env: c.NODE_ENV,
+    port: c.PORT,
+    mysqlUrl: c.MYSQL_URL,
+    redisUrl: c.REDIS_URL,
+    kafkaBrokers: c.KAFKA_BROKERS,
+    eventStore: c.EVENT_STORE,
+    eventStoreConnectionString: c.EVENTSTORE_CONNECTION_STRING,
+    jwtSecret: c.JWT_SECRET ?? TEST_SECRET,
+    paymentWebhookSecret: c.PAYMENT_WEBHOOK_SECRET ?? TEST_SECRET,
+    reservationTtlSeconds: c.RESERVATION_TTL_SECONDS,
+    orphanGraceSeconds: c.ORPHAN_GRACE_SECONDS,
+    roles: c.ROLES,
+    redisKeyPrefix: c.REDIS_KEY_PREFIX,
+    kafkaTopicPrefix: c.KAFKA_TOPIC_PREFIX,
+    rateLimits: {
+      user: bucket(c.RATE_LIMIT_USER_PER_SECOND, c.RATE_LIMIT_USER_BURST),
+      address: bucket(c.RATE_LIMIT_ADDRESS_PER_SECOND, c.RATE_LIMIT_ADDRESS_BURST),
+    },
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,99 @@
+import { ConfigError, loadConfig } from '../../infra/config';
+
+const secrets = { JWT_SECRET: 'j'.repeat(32), PAYMENT_WEBHOOK_SECRET: 'p'.repeat(32) };
+
+function problemsOf(env: Record<string, string>) {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems.map((p) => p.variable);
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('When nothing but the secrets is set, then every default of API.md applies', () => {
+    expect(loadConfig(secrets)).toEqual({
+      env: 'development',
+      port: 3000,
+      mysqlUrl: 'mysql://root@127.0.0.1:3306/flashsale',
+      redisUrl: 'redis://127.0.0.1:6379',
+      kafkaBrokers: ['127.0.0.1:9092'],
+      eventStore: 'mysql',
+      eventStoreConnectionString: 'esdb://127.0.0.1:2113?tls=false',
+      jwtSecret: secrets.JWT_SECRET,
+      paymentWebhookSecret: secrets.PAYMENT_WEBHOOK_SECRET,
+      reservationTtlSeconds: 900,
+      roles: ['api', 'relay', 'projector', 'saga'],
+      redisKeyPrefix: 'fs',
+      kafkaTopicPrefix: 'flashsale.',
+      orphanGraceSeconds: 30,
+      rateLimits: {
+        user: { capacity: 20, refillPerSecond: 10 },
+        address: { capacity: 2000, refillPerSecond: 1000 },
+      },
+      logLevel: 'info',
+    });
+  });
+
+  it('When values are given, then they are parsed into their types', () => {
+    const config = loadConfig({
+      ...secrets,
+      PORT: '8080',
+      KAFKA_BROKERS: '10.0.0.1:9092, 10.0.0.2:9092',
+      EVENT_STORE: 'esdb',
+      RESERVATION_TTL_SECONDS: '2',
+      ROLES: 'api,saga,api',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.kafkaBrokers).toEqual(['10.0.0.1:9092', '10.0.0.2:9092']);
+    expect(config.eventStore).toBe('esdb');
+    expect(config.reservationTtlSeconds).toBe(2);
+    expect(config.roles).toEqual(['api', 'saga']);
+  });
+
+  it('When a secret is missing outside tests, then loading refuses and names it', () => {
+    expect(problemsOf({ JWT_SECRET: secrets.JWT_SECRET })).toEqual(['PAYMENT_WEBHOOK_SECRET']);
+    expect(problemsOf({})).toEqual(['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET']);
+  });
+
+  it('When running tests, then missing secrets get a test-only value', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).jwtSecret).toMatch(/test-only/);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['MYSQL_URL', 'postgres://x/y'],
+    ['MYSQL_URL', 'not a url'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['KAFKA_BROKERS', '127.0.0.1'],
+    ['KAFKA_BROKERS', 'a:1,,b:2'],
+    ['EVENT_STORE', 'postgres'],
+    ['EVENTSTORE_CONNECTION_STRING', 'http://127.0.0.1:2113'],
+    ['JWT_SECRET', 'short'],
+    ['RESERVATION_TTL_SECONDS', '0'],
+    ['RESERVATION_TTL_SECONDS', '1.5'],
+    ['ROLES', 'api,web'],
+    ['LOG_LEVEL', 'loud'],
+    ['REDIS_KEY_PREFIX', 'has space'],
+    ['RATE_LIMIT_USER_PER_SECOND', '-1'],
+  ])('When %s is %p, then loading refuses and names that variable', (variable, value) => {
+    expect(problemsOf({ ...secrets, [variable]: value })).toEqual([variable]);
+  });
+
+  it('When several values are bad, then every one is named in the message', () => {
+    expect(() => loadConfig({ ...secrets, PORT: 'x', ROLES: 'nope' })).toThrow(/PORT .*; ROLES /);
+  });
+
+  it('When a rate is 0, then that limit is off', () => {
+    const config = loadConfig({ ...secrets, RATE_LIMIT_ADDRESS_PER_SECOND: '0' });
+    expect(config.rateLimits.address).toBeNull();
+    expect(config.rateLimits.user).not.toBeNull();
+  });
+
+  it('When a variable is set but empty, then its default applies', () => {
+    expect(loadConfig({ ...secrets, PORT: '' }).port).toBe(3000);
+  });
+});
