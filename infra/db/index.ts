@@ -1,0 +1,6 @@
+export * from './connect';
+export * from './migrate';
+export * from './order-views';
+export * from './checkpoints';
+export * from './ledger';
+export * from './sql-time';

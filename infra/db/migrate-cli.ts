@@ -1,0 +1,25 @@
+/** npm run migrate: brings the MySQL schema of MYSQL_URL up to date, creating the database if needed. */
+import { migrateDatabase, parseMysqlUrl } from '.';
+
+const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/flashsale';
+
+async function main() {
+  let target;
+  try {
+    target = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_URL);
+  } catch (error) {
+    console.error(`MYSQL_URL is not usable: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const applied = await migrateDatabase(target);
+  console.log(
+    applied.length === 0
+      ? `schema of ${target.database} is up to date`
+      : `applied to ${target.database}: ${applied.join(', ')}`,
+  );
+}
+
+main().catch((error) => {
+  console.error(`migration failed: ${(error as Error).message}`);
+  process.exit(1);
+});

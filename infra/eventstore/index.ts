@@ -1,0 +1,2 @@
+export * from './mysql-event-store';
+export * from './esdb-event-store';

@@ -1,0 +1,63 @@
+import { migrateDatabase, migrateLatest } from '../../infra/db';
+import { MysqlEventStore } from '../../infra/eventstore';
+import { createTestDatabase, type TestDatabase } from '../support/mysql';
+
+describe('schema migrations', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('mig');
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('When the schema is migrated, then the event store, read models and process tables exist', async () => {
+    const [rows] = (await database.db.raw(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?',
+      [database.target.database],
+    )) as [{ name: string }[]];
+    expect(rows.map((r) => r.name).sort()).toEqual(
+      expect.arrayContaining([
+        'es_events',
+        'es_global',
+        'es_streams',
+        'orders',
+        'order_items',
+        'payments',
+        'inventory_audit',
+        'checkpoints',
+        'saga_timers',
+        'projection_jobs',
+      ]),
+    );
+  });
+
+  it('When migrations run again, alone or from several processes at once, then nothing changes and no data is lost', async () => {
+    const store = new MysqlEventStore(database.connect());
+    await store.append('kept', [{ type: 'Kept', data: { n: 1 } }], {
+      expectedRevision: 'no_stream',
+    });
+
+    const again = await Promise.all([
+      migrateDatabase(database.target),
+      migrateDatabase(database.target),
+      migrateLatest(database.connect()),
+    ]);
+    expect(again).toEqual([[], [], []]);
+    expect((await store.readStream('kept')).map((e) => e.data)).toEqual([{ n: 1 }]);
+    await store.close();
+  });
+
+  it('When someone asks to roll a migration back, then it refuses rather than drop data', async () => {
+    await expect(
+      database.db.migrate.down({
+        migrationSource: (await import('../../infra/db')).migrationSource,
+      }),
+    ).rejects.toThrow(/forward-only/);
+    const [rows] = (await database.db.raw('SELECT COUNT(*) AS n FROM es_events')) as [
+      { n: string }[],
+    ];
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
+});

@@ -1,0 +1,24 @@
+import { EsdbEventStore } from '../../infra/eventstore';
+import { eventStoreContract } from './contract';
+
+const url = process.env.FLASHSALE_ESDB_URL;
+const skipReason = process.env.FLASHSALE_ESDB_SKIP_REASON ?? 'no EventStoreDB server was probed';
+
+if (url) {
+  describe('EventStoreDB event store', () => {
+    describe('contract', () => {
+      eventStoreContract(
+        () => ({ createStore: () => new EsdbEventStore(url) }),
+        'EventStoreDB commits each append at once; there is no transaction to hold open',
+      );
+    });
+  });
+} else {
+  // Reported as skipped with its reason, never as passed.
+  describe.skip(`EventStoreDB event store (skipped: ${skipReason})`, () => {
+    eventStoreContract(() => {
+      throw new Error('unreachable');
+    });
+  });
+  console.warn(`EventStoreDB contract suite skipped: ${skipReason}`);
+}
