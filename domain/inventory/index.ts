@@ -1,0 +1,2 @@
+export * from './hot-inventory';
+export * from './reconcile';
