@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Express } from 'express';
+import { fastPurchase } from './fast-purchase';
+import type { Logger } from '../infra/log';
+import { authenticate } from './http/authenticate';
+import { errorHandler, notFound } from './http/errors';
+import { healthRoutes, type ReadinessCheck } from './http/health';
+import { rateLimit, type RateLimiter, type RateLimits } from './http/rate-limit';
+import { requestId } from './http/request-id';
+import { catalogRoutes } from './routes/catalog';
+import type { Commands } from './routes/commands';
+import { orderRoutes } from './routes/orders';
+import { paymentRoutes } from './routes/payments';
+import { queryRoutes, type QueryOptions } from './routes/queries';
+import { auditRoutes } from './routes/audit';
+import { projectionAdminRoutes, type ProjectionAdmin } from './routes/projections-admin';
+import type { EventStore } from '../commands/ports';
+import type { OrderViews } from './queries/order-views';
+
+export type ApiDependencies = {
+  logger: Logger;
+  readiness: readonly ReadinessCheck[];
+  /** Absent: only health routes (a process without the write side). */
+  commands?: Commands;
+  /** Absent: no projection admin routes. */
+  projectionAdmin?: ProjectionAdmin;
+  /** Absent: no admin audit routes. */
+  eventStore?: EventStore;
+  /** Absent: no SKU audit route. */
+  auditSku?: (skuId: string) => Promise<unknown>;
+  /** Absent: no query routes. */
+  orderViews?: OrderViews;
+  queryOptions?: QueryOptions;
+  rateLimiter?: RateLimiter;
+  rateLimits?: RateLimits;
+  jwtSecret: string;
+  paymentWebhookSecret: string;
+  clock?: () => Date;
+};
+
+/**
+ * The HTTP entry point: the purchase fast path first (POST /v1/orders, api/fast-purchase.ts),
+ * express for everything else.
+ */
+export function createRequestHandler(
+  deps: ApiDependencies,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = createApp(deps);
+  const fast = deps.commands
+    ? fastPurchase({
+        commands: deps.commands,
+        logger: deps.logger,
+        jwtSecret: deps.jwtSecret,
+        rateLimiter: deps.rateLimiter,
+        rateLimits: deps.rateLimits,
+        clock: deps.clock ?? (() => new Date()),
+      })
+    : () => false;
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res);
+  };
+}
+
+function createApp(deps: ApiDependencies): Express {
+  const clock = deps.clock ?? (() => new Date());
+  const nowSeconds = () => Math.floor(clock().getTime() / 1000);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestId);
+  app.use(healthRoutes(deps.readiness));
+  const auth = authenticate(deps.jwtSecret, nowSeconds);
+  if (deps.orderViews) app.use(queryRoutes(deps.orderViews, auth, deps.queryOptions));
+  if (deps.eventStore) app.use(auditRoutes(deps.eventStore, auth, deps.auditSku));
+  if (deps.projectionAdmin) app.use(projectionAdminRoutes(deps.projectionAdmin, auth));
+  if (deps.commands) {
+    const limit =
+      deps.rateLimiter && deps.rateLimits
+        ? rateLimit(deps.rateLimiter, deps.rateLimits, clock)
+        : (_req: unknown, _res: unknown, next: () => void) => next();
+    app.use(catalogRoutes(deps.commands, auth));
+    app.use(orderRoutes(deps.commands, auth, limit));
+    app.use(paymentRoutes(deps.commands, deps.paymentWebhookSecret, nowSeconds));
+  }
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../infra/log';
+import { RateLimitedError } from './http/auth-errors';
+import { principalFrom } from './http/authenticate';
+import { parseJson, readBody } from './http/body';
+import { httpError } from './http/errors';
+import { checkRateLimits, type RateLimiter, type RateLimits } from './http/rate-limit';
+import { requestIdOf } from './http/request-id';
+import type { Commands } from './routes/commands';
+import { purchase } from './routes/purchase';
+
+export type FastPurchaseDeps = {
+  commands: Commands;
+  logger: Logger;
+  jwtSecret: string;
+  rateLimiter?: RateLimiter;
+  rateLimits?: RateLimits;
+  clock: () => Date;
+};
+
+/**
+ * `POST /v1/orders` served on Node's http objects, in front of express: the route a flash sale
+ * hammers, where express's per-request work costs about half of the CPU of a sold-out answer.
+ * It runs exactly the steps of the express route (request id, bearer token, rate limits, the
+ * 64 KiB body, the same handler and the same error mapping); every other request goes to
+ * express. Returns whether it took the request.
+ */
+export function fastPurchase(deps: FastPurchaseDeps) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '';
+    if (req.method !== 'POST' || (url !== '/v1/orders' && !url.startsWith('/v1/orders?'))) {
+      return false;
+    }
+    const id = requestIdOf(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', id);
+    handle(req, id).then(
+      ({ status, body }) => send(res, status, body),
+      (error: unknown) => {
+        if (error instanceof RateLimitedError) {
+          res.setHeader('Retry-After', String(error.retryAfterSeconds));
+        }
+        const { status, body } = httpError(error, deps.logger, id);
+        send(res, status, body);
+      },
+    );
+    return true;
+  };
+
+  async function handle(req: IncomingMessage, requestId: string) {
+    const now = deps.clock();
+    const principal = principalFrom(
+      req.headers.authorization,
+      deps.jwtSecret,
+      Math.floor(now.getTime() / 1000),
+    );
+    if (deps.rateLimiter && deps.rateLimits) {
+      const caller = { userId: principal.userId, address: req.socket.remoteAddress };
+      await checkRateLimits(deps.rateLimiter, deps.rateLimits, caller, now);
+    }
+    const body = parseJson(await readBody(req));
+    const key = req.headers['idempotency-key'];
+    return purchase(deps.commands, principal, body, typeof key === 'string' ? key : undefined, {
+      correlationId: requestId,
+      userId: principal.userId,
+    });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(json),
+  });
+  res.end(json);
+}

@@ -1,0 +1,68 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from '../../domain/errors';
+import type { Logger } from '../../infra/log';
+
+/** The one place where error codes become HTTP statuses (API.md, "Errors"). */
+const STATUS_BY_CODE: Record<string, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_SIGNATURE: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SOLD_OUT: 409,
+  LIMIT_EXCEEDED: 409,
+  ORDER_NOT_PAYABLE: 409,
+  ORDER_NOT_CANCELLABLE: 409,
+  SKU_EXISTS: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  CONCURRENCY_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  AMOUNT_MISMATCH: 422,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+};
+
+export type ErrorBody = {
+  error: { code: string; message: string; details: Record<string, unknown> };
+};
+
+export function errorBody(code: string, message: string, details = {}): ErrorBody {
+  return { error: { code, message, details } };
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404).json(errorBody('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+};
+
+/** What an error answers; anything unexpected is logged and answers 500. */
+export function httpError(
+  error: unknown,
+  logger: Logger,
+  requestId: unknown,
+): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    return {
+      status: STATUS_BY_CODE[error.code] ?? 500,
+      body: errorBody(error.code, error.message, error.details),
+    };
+  }
+  const status = (error as { status?: number; type?: string })?.status;
+  if (status === 413) {
+    return { status, body: errorBody('PAYLOAD_TOO_LARGE', 'the body is over 64 KiB') };
+  }
+  if (status === 400) {
+    return { status, body: errorBody('VALIDATION_FAILED', 'the body is not valid JSON') };
+  }
+  logger.error({ err: error, requestId }, 'unhandled error');
+  return {
+    status: 500,
+    body: errorBody('INTERNAL', 'something went wrong; the request id names it in the logs'),
+  };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const { status, body } = httpError(error, logger, res.getHeader('x-request-id'));
+    res.status(status).json(body);
+  };
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ValidationError } from '../../domain/errors';
+
+/**
+ * Every request body, param and header the API accepts. Objects are strict: an unknown field is
+ * a 400, not silently ignored.
+ */
+const id64 = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9_-]');
+const money = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+
+export const createSkuBody = z.strictObject({
+  skuId: id64,
+  name: z.string().trim().min(1).max(200),
+  price: money,
+  currency,
+  stock: z.number().int().min(0).max(1_000_000_000),
+  perUserLimit: z.number().int().min(1).max(1_000_000).optional(),
+});
+
+export const restockBody = z.strictObject({
+  quantity: z.number().int().min(1).max(1_000_000_000),
+});
+
+export const placeOrderBody = z.strictObject({
+  items: z
+    .array(z.strictObject({ skuId: id64, quantity: z.number().int().min(1).max(100) }))
+    .min(1)
+    .max(20)
+    .refine((items) => new Set(items.map((i) => i.skuId)).size === items.length, {
+      message: 'each skuId may appear once',
+    }),
+});
+
+export const paymentCallbackBody = z.strictObject({
+  paymentId: z.uuid(),
+  orderId: z.uuid(),
+  transactionId: z.string().min(1).max(128),
+  status: z.enum(['SUCCEEDED', 'FAILED']),
+  amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  currency,
+  reason: z.string().max(500).optional(),
+});
+
+export const orderStatus = z.enum(['PENDING', 'CONFIRMED', 'EXPIRED', 'CANCELLED']);
+
+/** Query strings arrive as text: numbers are parsed here, and unknown parameters are refused. */
+export const listOrdersQuery = z.strictObject({
+  status: orderStatus.optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a cursor this API gave')
+    .optional(),
+});
+
+export const getOrderQuery = z.strictObject({
+  minRevision: z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number >= 0')
+    .transform(Number)
+    .optional(),
+});
+
+/** Printable ASCII, 1-128 characters. */
+export const idempotencyKey = z
+  .string()
+  .regex(/^[\x20-\x7e]{1,128}$/, 'must be 1-128 printable characters');
+export const orderIdParam = z.uuid();
+export const skuIdParam = id64;
+
+export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  throw new ValidationError(
+    `${where} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+    { issues },
+  );
+}

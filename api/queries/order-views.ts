@@ -1,0 +1,31 @@
+import type { OrderStatus, PaymentStatus } from '../../domain/order';
+
+/** An order as the query API shows it (API.md, GET /v1/orders/:orderId). */
+export type OrderView = {
+  orderId: string;
+  userId: string;
+  status: OrderStatus;
+  items: { skuId: string; quantity: number; unitPrice: number }[];
+  total: number;
+  currency: string;
+  placedAt: string;
+  expiresAt: string;
+  confirmedAt?: string;
+  payments: {
+    paymentId: string;
+    status: PaymentStatus;
+    amount: number;
+    currency: string;
+    transactionId?: string;
+  }[];
+  revision: number;
+};
+
+export type OrderPage = { userId: string; status?: OrderStatus; limit: number; before?: string };
+
+/** The read side of orders: the projected read models, never the event store. */
+export interface OrderViews {
+  get(orderId: string): Promise<OrderView | null>;
+  /** A user's orders, newest first, strictly older than `before` (an order id) when given. */
+  listForUser(page: OrderPage): Promise<OrderView[]>;
+}

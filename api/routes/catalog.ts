@@ -1,0 +1,62 @@
+import { Router, type RequestHandler } from 'express';
+import { NotFoundError, UnavailableError } from '../../domain/errors';
+import { jsonBody } from '../http/body';
+import { requireAdmin } from '../http/authenticate';
+import { route } from '../http/async';
+import { createSkuBody, parse, restockBody, skuIdParam } from '../http/schemas';
+import type { Commands } from './commands';
+import { contextOf } from './context';
+
+export function catalogRoutes(commands: Commands, authenticate: RequestHandler): Router {
+  const router = Router();
+
+  router.post(
+    '/v1/admin/skus',
+    authenticate,
+    requireAdmin,
+    jsonBody,
+    route(async (req, res) => {
+      const body = parse(createSkuBody, req.body, 'body');
+      const sku = await commands.listSku(
+        { ...body, perUserLimit: body.perUserLimit ?? null },
+        contextOf(req, res),
+      );
+      const { skuId, name, price, currency, stock, available, perUserLimit } = sku;
+      return {
+        status: 201,
+        body: { skuId, name, price, currency, stock, available, perUserLimit },
+      };
+    }),
+  );
+
+  router.post(
+    '/v1/admin/skus/:skuId/restock',
+    authenticate,
+    requireAdmin,
+    jsonBody,
+    route(async (req, res) => {
+      const skuId = parse(skuIdParam, req.params.skuId, 'skuId');
+      const { quantity } = parse(restockBody, req.body, 'body');
+      return { status: 200, body: await commands.restockSku(skuId, quantity, contextOf(req, res)) };
+    }),
+  );
+
+  router.get(
+    '/v1/skus/:skuId',
+    authenticate,
+    route(async (req) => {
+      const skuId = skuIdParam.safeParse(req.params.skuId);
+      const sku = skuId.success ? await commands.reservations.getSku(skuId.data) : null;
+      if (!sku) {
+        if (!(await commands.reservations.isLoaded())) {
+          throw new UnavailableError('the hot inventory is being rebuilt from the event store');
+        }
+        throw new NotFoundError(`no SKU ${req.params.skuId}`);
+      }
+      const { name, price, currency, available } = sku;
+      return { status: 200, body: { skuId: sku.skuId, name, price, currency, available } };
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import { parseJson, rawBody } from '../http/body';
+import { route } from '../http/async';
+import { paymentCallbackBody, parse } from '../http/schemas';
+import { verifyWebhookSignature } from '../http/webhook-signature';
+import type { Commands } from './commands';
+
+export const PAYMENT_PROVIDER = 'payment-provider';
+
+/** The provider's callback: no JWT, a signature over the raw bytes instead. */
+export function paymentRoutes(
+  commands: Commands,
+  secret: string,
+  nowSeconds: () => number,
+): Router {
+  const router = Router();
+  router.post(
+    '/v1/payments/callback',
+    rawBody,
+    route(async (req, res) => {
+      // The signature first: an unsigned body is not even parsed.
+      verifyWebhookSignature(req.header('x-payment-signature'), req.rawBody!, secret, nowSeconds());
+      const callback = parse(paymentCallbackBody, parseJson(req.rawBody!), 'body');
+      const answer = await commands.recordPaymentResult(callback, {
+        correlationId: String(res.getHeader('x-request-id')),
+        userId: PAYMENT_PROVIDER,
+      });
+      return { status: 200, body: answer };
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,61 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../../domain/errors';
+import { requireAdmin } from '../http/authenticate';
+import { route } from '../http/async';
+import { jsonBody } from '../http/body';
+import { parse } from '../http/schemas';
+
+/** The port the admin routes use: built in the composition root from projections/. */
+export type ProjectionAdmin = {
+  names: readonly string[];
+  start(names?: string[]): Promise<{ jobId: string }>;
+  job(jobId: string): Promise<Record<string, unknown> | null>;
+  statuses(): Promise<unknown[]>;
+};
+
+const rebuildBody = z.strictObject({
+  projections: z.array(z.string().min(1).max(64)).min(1).max(10).optional(),
+});
+
+export function projectionAdminRoutes(admin: ProjectionAdmin, authenticate: RequestHandler) {
+  const router = Router();
+
+  router.post(
+    '/v1/admin/projections/rebuild',
+    authenticate,
+    requireAdmin,
+    jsonBody,
+    route(async (req) => {
+      const { projections } = parse(rebuildBody, req.body, 'body');
+      const unknown = (projections ?? []).filter((name) => !admin.names.includes(name));
+      if (unknown.length > 0) {
+        throw new ValidationError(`unknown projection ${unknown.join(', ')}`, {
+          known: admin.names,
+        });
+      }
+      return { status: 202, body: await admin.start(projections) };
+    }),
+  );
+
+  router.get(
+    '/v1/admin/projections/jobs/:jobId',
+    authenticate,
+    requireAdmin,
+    route(async (req) => {
+      const jobId = z.uuid().safeParse(req.params.jobId);
+      const job = jobId.success ? await admin.job(jobId.data) : null;
+      if (!job) throw new NotFoundError(`no job ${req.params.jobId}`);
+      return { status: 200, body: job };
+    }),
+  );
+
+  router.get(
+    '/v1/admin/projections',
+    authenticate,
+    requireAdmin,
+    route(async () => ({ status: 200, body: await admin.statuses() })),
+  );
+
+  return router;
+}

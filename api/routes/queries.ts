@@ -1,0 +1,82 @@
+import { Router, type RequestHandler } from 'express';
+import { NotFoundError, ValidationError } from '../../domain/errors';
+import { route } from '../http/async';
+import { getOrderQuery, listOrdersQuery, orderIdParam, parse } from '../http/schemas';
+import type { OrderView, OrderViews } from '../queries/order-views';
+import { actorOf } from './context';
+
+export type QueryOptions = {
+  /** How long `?minRevision=` waits for the read model (API.md: 5 s). */
+  readYourWritesMs?: number;
+  pollMs?: number;
+};
+
+const encodeCursor = (orderId: string) => Buffer.from(orderId).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const orderId = Buffer.from(cursor, 'base64url').toString();
+  if (!orderIdParam.safeParse(orderId).success) {
+    throw new ValidationError('cursor is not one this API gave', {
+      issues: [{ path: 'query.cursor', message: 'is not a cursor this API gave' }],
+    });
+  }
+  return orderId;
+}
+
+/** The query API: orders from the read models. Another user's order does not exist for you. */
+export function queryRoutes(
+  views: OrderViews,
+  authenticate: RequestHandler,
+  options: QueryOptions = {},
+): Router {
+  const waitMs = options.readYourWritesMs ?? 5_000;
+  const pollMs = options.pollMs ?? 25;
+  const router = Router();
+
+  router.get(
+    '/v1/orders',
+    authenticate,
+    route(async (req) => {
+      const query = parse(listOrdersQuery, req.query, 'query');
+      const limit = query.limit ?? 20;
+      const page = await views.listForUser({
+        userId: actorOf(req).userId,
+        status: query.status,
+        limit: limit + 1,
+        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      });
+      const orders = page.slice(0, limit);
+      const last = orders[orders.length - 1];
+      const nextCursor = page.length > limit && last ? encodeCursor(last.orderId) : null;
+      return { status: 200, body: { orders, nextCursor } };
+    }),
+  );
+
+  router.get(
+    '/v1/orders/:orderId',
+    authenticate,
+    route(async (req) => {
+      const actor = actorOf(req);
+      const id = orderIdParam.safeParse(req.params.orderId);
+      if (!id.success) throw new NotFoundError(`no order ${req.params.orderId}`);
+      const { minRevision } = parse(getOrderQuery, req.query, 'query');
+      const visible = (view: OrderView | null) =>
+        view && (actor.isAdmin || view.userId === actor.userId) ? view : null;
+
+      let view = visible(await views.get(id.data));
+      if (minRevision !== undefined) {
+        // Read your writes: the projection may be a few milliseconds behind the command.
+        const deadline = Date.now() + waitMs;
+        while ((view === null || view.revision < minRevision) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, pollMs));
+          view = visible(await views.get(id.data));
+        }
+      }
+      if (!view) throw new NotFoundError(`no order ${id.data}`, { orderId: id.data });
+      const stale = minRevision !== undefined && view.revision < minRevision;
+      return { status: 200, body: stale ? { ...view, stale: true } : view };
+    }),
+  );
+
+  return router;
+}

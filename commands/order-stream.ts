@@ -1,0 +1,54 @@
+import { ConcurrencyError, UnavailableError } from '../domain/errors';
+import { evolveOrder, foldOrder, type OrderState } from '../domain/order';
+import { orderStreamId, type OrderEvent } from '../domain/order/events';
+import { withMetadata, type CommandContext } from './context';
+import type { EventStore } from './ports';
+
+export type OrderCommandResult = {
+  /** The order after the command (after the events it appended, if any). */
+  state: OrderState;
+  /** The stream revision after the command; -1 when the stream does not exist. */
+  revision: number;
+  appended: OrderEvent[];
+};
+
+const MAX_ATTEMPTS = 5;
+
+export async function loadOrder(eventStore: EventStore, orderId: string) {
+  const recorded = await eventStore.readStream(orderStreamId(orderId));
+  const events = recorded.map((e) => ({ type: e.type, data: e.data }) as OrderEvent);
+  return { state: foldOrder(events), revision: recorded.length - 1 };
+}
+
+/**
+ * Reads the order, decides, and appends at the revision it read. When another writer got there
+ * first, the decision is made again on the new state: a decision is pure, so repeating it is
+ * safe, and it is bounded so a hot stream cannot spin a request forever.
+ */
+export async function runOnOrder(
+  eventStore: EventStore,
+  orderId: string,
+  decide: (state: OrderState) => OrderEvent[],
+  context: CommandContext,
+): Promise<OrderCommandResult> {
+  for (let attempt = 1; ; attempt += 1) {
+    const { state, revision } = await loadOrder(eventStore, orderId);
+    const appended = decide(state);
+    if (appended.length === 0) return { state, revision, appended };
+    try {
+      await eventStore.append(orderStreamId(orderId), withMetadata(appended, context), {
+        expectedRevision: revision < 0 ? 'no_stream' : BigInt(revision),
+      });
+      return {
+        state: appended.reduce(evolveOrder, state),
+        revision: revision + appended.length,
+        appended,
+      };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new UnavailableError('the order is changing too fast; try again', { orderId });
+      }
+    }
+  }
+}

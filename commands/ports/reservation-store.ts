@@ -1,0 +1,99 @@
+/**
+ * The hot inventory: stock counters, per-user holdings, idempotency keys and reservations, kept
+ * in Redis and changed only by atomic scripts. It is a cache of the truth in the event store:
+ * everything here can be rebuilt from events.
+ */
+export type SkuInventory = {
+  skuId: string;
+  name: string;
+  price: number;
+  currency: string;
+  /** null: no limit. */
+  perUserLimit: number | null;
+  /** Units ever stocked (listing stock + restocks). */
+  stocked: number;
+  /** Units that can be reserved now. */
+  available: number;
+  /** Units sold (reservations turned into sales). */
+  sold: number;
+  /** The SKU stream revision last applied here: replays of older events change nothing. */
+  revision: number;
+};
+
+export type ReserveRequest = {
+  orderId: string;
+  userId: string;
+  lines: { skuId: string; quantity: number }[];
+  /** A key of the user's and a fingerprint of the request it came with. */
+  idempotency?: { key: string; fingerprint: string };
+  deadline: Date;
+  now: Date;
+};
+
+export type ReserveResult =
+  | {
+      outcome: 'RESERVED';
+      lines: { skuId: string; quantity: number; unitPrice: number }[];
+      currency: string;
+    }
+  /** The key was used before: `orderId` is that order; `sameRequest` whether the fingerprint matches. */
+  | { outcome: 'REPLAY'; orderId: string; sameRequest: boolean }
+  | { outcome: 'SOLD_OUT'; skuId: string; available: number }
+  | { outcome: 'LIMIT_EXCEEDED'; skuId: string; limit: number; held: number }
+  | { outcome: 'UNKNOWN_SKU'; skuId: string }
+  | { outcome: 'MIXED_CURRENCY' };
+
+export type Reservation = {
+  orderId: string;
+  userId: string;
+  lines: { skuId: string; quantity: number }[];
+  deadline: Date;
+  createdAt: Date;
+};
+
+/** A pending order's reservation as the event store tells it, to put back into Redis. */
+export type RestoredReservation = {
+  orderId: string;
+  userId: string;
+  currency: string;
+  lines: { skuId: string; quantity: number; unitPrice: number }[];
+  deadline: Date;
+  createdAt: Date;
+};
+
+export interface ReservationStore {
+  /** All lines or none; nothing partial is ever visible. Throws UnavailableError if Redis is away. */
+  reserve(request: ReserveRequest): Promise<ReserveResult>;
+  /** Stock goes back (expiry, cancel). Idempotent: false when there was nothing to release. */
+  release(orderId: string): Promise<boolean>;
+  /** Compensation for an order that was never recorded: release, and forget its idempotency key. */
+  abort(orderId: string): Promise<boolean>;
+  /** The reservation becomes a sale. Idempotent: false when there was nothing to confirm. */
+  confirm(orderId: string): Promise<boolean>;
+  /** Creates or replaces a SKU's hot record (listing, start-up load). */
+  putSku(sku: SkuInventory): Promise<void>;
+  /** Adds stock, once per SKU stream revision. Returns the SKU after it. */
+  restock(skuId: string, quantity: number, revision: number): Promise<SkuInventory | null>;
+  getSku(skuId: string): Promise<SkuInventory | null>;
+  /** Puts back a SKU Redis lacks, with its per-user holdings. False (nothing changed) when it is there. */
+  restoreSku(sku: SkuInventory, held: ReadonlyMap<string, number>): Promise<boolean>;
+  /** Puts back an Idempotency-Key record Redis lacks, for what is left of its time to live. */
+  restoreIdempotencyKey(k: {
+    userId: string;
+    key: string;
+    fingerprint: string;
+    orderId: string;
+    placedAt: Date;
+  }): Promise<boolean>;
+  /** Whether the hot inventory was loaded from the event store (false after Redis lost it). */
+  isLoaded(): Promise<boolean>;
+  markLoaded(): Promise<void>;
+  /** One restorer at a time across processes; the lock lapses after `ms`. */
+  lockRestore(ms: number): Promise<boolean>;
+  unlockRestore(): Promise<void>;
+  /** Puts back a reservation Redis lacks. False (nothing changed) when it is there. */
+  restoreReservation(reservation: RestoredReservation): Promise<boolean>;
+  getReservation(orderId: string): Promise<Reservation | null>;
+  /** Reservations whose deadline is before `before`, oldest first (for the sweeper). */
+  reservationsDue(before: Date, limit: number): Promise<Reservation[]>;
+}
