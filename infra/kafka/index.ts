@@ -1,0 +1,4 @@
+export * from './client';
+export * from './event-message';
+export * from './topics';
+export * from './batch-done';

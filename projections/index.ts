@@ -1,0 +1,10 @@
+export * from './projection';
+export * from './all';
+export * from './apply';
+export * from './projector';
+export * from './rebuild';
+export * from './status';
+export { ordersProjection } from './orders';
+export { orderItemsProjection } from './order-items';
+export { paymentsProjection } from './payments';
+export { inventoryAuditProjection } from './inventory-audit';

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { EventStore, RecordedEvent } from '../commands/ports';
+import { setCheckpoint } from '../infra/db/checkpoints';
+import type { Logger } from '../infra/log';
+import { projectionsNamed } from './all';
+import { applyEvents, lockName, releaseLock, takeLock } from './apply';
+import { checkpointName } from './projector';
+import type { Projection } from './projection';
+
+export type Progress = { processed: number; total: number };
+export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type Job = Progress & {
+  jobId: string;
+  status: JobStatus;
+  projections: string[];
+  error?: string;
+};
+
+const PAGE = 5_000;
+const next = (table: string) => `${table}__next`;
+const old = (table: string) => `${table}__old`;
+
+/**
+ * Rebuilds read models from the event store (never Kafka: its retention is finite). Events are
+ * written into fresh copies of the tables (`orders__next`, ...) by the same statements the live
+ * projectors run, while queries keep reading the live tables. Then, holding each projection's
+ * lock (which the live projector takes for every batch), it catches up to the head and swaps all
+ * the tables in one atomic RENAME. Whatever the live projector applies afterwards lands in the
+ * new tables, and what it had applied is in them already, so nothing is lost or doubled. A
+ * rebuild that died leaves only `__next` tables, dropped when the next one starts.
+ */
+export function createRebuilder(deps: {
+  eventStore: EventStore;
+  db: Knex;
+  database: string;
+  logger: Logger;
+}) {
+  const log = deps.logger.child({ component: 'rebuild' });
+  let running: Promise<void> | undefined;
+  let runningJob: { jobId: string; projections: string[] } | undefined;
+
+  /** Each projection has tables of its own: their writes go on side by side. */
+  async function applyPage(projections: Projection[], events: RecordedEvent[]) {
+    await Promise.all(
+      projections.map((p) => applyEvents(deps.db, p, events, { table: next(p.table) })),
+    );
+  }
+
+  async function run(names: readonly string[] | undefined, onProgress: (p: Progress) => void) {
+    const projections = projectionsNamed(names);
+    for (const p of projections) {
+      await deps.db.raw(`DROP TABLE IF EXISTS ${next(p.table)}, ${old(p.table)}`);
+      await deps.db.raw(`CREATE TABLE ${next(p.table)} LIKE ${p.table}`);
+    }
+    const total = Number(await deps.eventStore.headPosition());
+    let processed = 0;
+    let after = 0n;
+    const read = () => deps.eventStore.readAll({ after, maxCount: PAGE });
+    /** Writes a page; with `prefetch`, reads the next one meanwhile. */
+    const write = async (page: RecordedEvent[], prefetch = false) => {
+      if (page.length === 0) return [];
+      after = page[page.length - 1]!.position;
+      const [following] = await Promise.all([
+        prefetch ? read() : Promise.resolve([]),
+        applyPage(projections, page),
+      ]);
+      processed += page.length;
+      onProgress({ processed, total: Math.max(total, processed) });
+      return following;
+    };
+    // The bulk: the next page is read while this one is written.
+    let page = await read();
+    while (page.length === PAGE) page = await write(page, true);
+    await write(page);
+
+    // The swap: no live batch may run between the last read and the rename.
+    const locks = projections.map((p) => lockName(deps.database, p.name)).sort();
+    await deps.db.transaction(async (trx) => {
+      try {
+        for (const lock of locks) await takeLock(trx, lock);
+        for (let tail = await read(); tail.length > 0; tail = await read()) await write(tail);
+        await trx.raw(
+          `RENAME TABLE ${projections
+            .map((p) => `${p.table} TO ${old(p.table)}, ${next(p.table)} TO ${p.table}`)
+            .join(', ')}`,
+        );
+        for (const p of projections) await setCheckpoint(trx, checkpointName(p.name), after);
+      } finally {
+        for (const lock of locks) await releaseLock(trx, lock);
+      }
+    });
+    for (const p of projections) await deps.db.raw(`DROP TABLE IF EXISTS ${old(p.table)}`);
+    onProgress({ processed, total: Math.max(total, processed) });
+    log.info({ projections: projections.map((p) => p.name), processed }, 'rebuild swapped in');
+  }
+
+  async function update(jobId: string, fields: Record<string, unknown>) {
+    await deps
+      .db('projection_jobs')
+      .where({ job_id: jobId })
+      .update({ ...fields, updated_at: new Date() });
+  }
+
+  return {
+    run,
+    /**
+     * Starts a rebuild in the background and answers its job id at once. While one runs, asking
+     * again answers that job: two rebuilds would only race each other's tables.
+     */
+    async start(names?: readonly string[]): Promise<{ jobId: string }> {
+      const projections = projectionsNamed(names).map((p) => p.name);
+      if (runningJob) return { jobId: runningJob.jobId };
+      // A job whose process died says RUNNING for ever: one not heard of for a minute is over.
+      await deps
+        .db('projection_jobs')
+        .where({ status: 'RUNNING' })
+        .andWhere('updated_at', '<', new Date(Date.now() - 60_000))
+        .update({
+          status: 'FAILED',
+          error: 'the process running it stopped',
+          updated_at: new Date(),
+        });
+      const jobId = randomUUID();
+      runningJob = { jobId, projections };
+      const now = new Date();
+      await deps.db('projection_jobs').insert({
+        job_id: jobId,
+        projections: JSON.stringify(projections),
+        status: 'RUNNING',
+        processed: 0,
+        total: 0,
+        created_at: now,
+        updated_at: now,
+      });
+      let lastWrite = 0;
+      running = run(projections, (p) => {
+        if (Date.now() - lastWrite < 250) return;
+        lastWrite = Date.now();
+        update(jobId, p).catch((e) => log.warn({ err: e }, 'job progress not saved'));
+      })
+        .then(async () => {
+          const head = Number(await deps.eventStore.headPosition());
+          await update(jobId, { status: 'SUCCEEDED', processed: head, total: head });
+        })
+        .catch(async (error: unknown) => {
+          log.error({ err: error, jobId }, 'rebuild failed');
+          await update(jobId, { status: 'FAILED', error: String((error as Error).message) });
+        })
+        .finally(() => {
+          running = undefined;
+          runningJob = undefined;
+        });
+      return { jobId };
+    },
+    async job(jobId: string): Promise<Job | null> {
+      const row = await deps.db('projection_jobs').where({ job_id: jobId }).first();
+      if (!row) return null;
+      return {
+        jobId,
+        status: row.status as JobStatus,
+        projections: JSON.parse(row.projections as string) as string[],
+        processed: Number(row.processed),
+        total: Number(row.total),
+        ...(row.error ? { error: String(row.error) } : {}),
+      };
+    },
+    /** The projections a rebuild is working on now. */
+    rebuilding: (): string[] => runningJob?.projections ?? [],
+    /** Waits for the rebuild in progress, if any (shutdown, tests). */
+    async settle(): Promise<void> {
+      await running;
+    },
+  };
+}
+
+export type Rebuilder = ReturnType<typeof createRebuilder>;

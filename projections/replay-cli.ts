@@ -1,0 +1,75 @@
+/**
+ * npm run replay [-- --projection NAME ...]: rebuilds read models from the event store of
+ * MYSQL_URL (the MySQL store) into fresh tables and swaps them in, with a progress bar on stderr.
+ * Live projectors may keep running: the swap takes their lock.
+ */
+import { parseArgs } from 'node:util';
+import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
+import { MysqlEventStore } from '../infra/eventstore';
+import { createLogger } from '../infra/log';
+import { PROJECTION_NAMES } from './all';
+import { createRebuilder, type Progress } from './rebuild';
+
+function bar({ processed, total }: Progress, started: number): string {
+  const width = 30;
+  const ratio = total === 0 ? 1 : Math.min(1, processed / total);
+  const filled = Math.round(ratio * width);
+  const seconds = (Date.now() - started) / 1000;
+  const rate = seconds > 0 ? Math.round(processed / seconds) : 0;
+  return (
+    `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(1).padStart(5)}% ` +
+    `${processed.toLocaleString('en-US')}/${total.toLocaleString('en-US')} events, ` +
+    `${rate.toLocaleString('en-US')} events/s`
+  );
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { projection: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    process.stdout.write(
+      `npm run replay [-- --projection NAME ...]\nprojections: ${PROJECTION_NAMES.join(', ')}\n`,
+    );
+    return;
+  }
+  const unknown = (values.projection ?? []).filter(
+    (n) => !PROJECTION_NAMES.includes(n as (typeof PROJECTION_NAMES)[number]),
+  );
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown projection ${unknown.join(', ')}; known: ${PROJECTION_NAMES.join(', ')}`,
+    );
+  }
+  const target = parseMysqlUrl(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/flashsale');
+  await migrateDatabase(target);
+  const db = connectMysql(target, { pool: { min: 0, max: 6 } });
+  const eventStore = new MysqlEventStore(db);
+  const logger = createLogger({ level: 'warn' });
+  const started = Date.now();
+  let last = 0;
+  const tty = process.stderr.isTTY;
+  try {
+    const rebuilder = createRebuilder({ eventStore, db, database: target.database, logger });
+    let final: Progress = { processed: 0, total: 0 };
+    await rebuilder.run(values.projection, (progress) => {
+      final = progress;
+      if (Date.now() - last < (tty ? 100 : 2_000)) return;
+      last = Date.now();
+      process.stderr.write(tty ? `\r${bar(progress, started)}` : `${bar(progress, started)}\n`);
+    });
+    process.stderr.write(`${tty ? '\r' : ''}${bar(final, started)}\n`);
+    const names = values.projection ?? PROJECTION_NAMES;
+    process.stdout.write(
+      `rebuilt ${names.join(', ')} from ${final.processed.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+  } finally {
+    await eventStore.close();
+    await db.destroy();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`\nreplay failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+import type { EventStore } from '../commands/ports';
+import { PROJECTIONS } from './all';
+import { checkpointName } from './projector';
+
+export type ProjectionStatus = {
+  name: string;
+  /** The last global position applied, as a decimal string. */
+  position: string;
+  /** How long the oldest event not yet applied has been waiting; 0 when caught up. */
+  lagMs: number;
+  status: 'LIVE' | 'LAGGING' | 'REBUILDING';
+  deadLetters: number;
+};
+
+const LAGGING_AFTER_MS = 5_000;
+
+export async function projectionStatuses(deps: {
+  db: Knex;
+  eventStore: EventStore;
+  rebuilding: () => string[];
+  now?: () => Date;
+}): Promise<ProjectionStatus[]> {
+  const now = (deps.now ?? (() => new Date()))();
+  const [checkpoints, [dead]] = await Promise.all([
+    deps.db('checkpoints').whereIn(
+      'name',
+      PROJECTIONS.map((p) => checkpointName(p.name)),
+    ),
+    deps.db.raw(
+      'SELECT projection, COUNT(*) AS n FROM dead_letters GROUP BY projection',
+    ) as unknown as Promise<[{ projection: string; n: number | string }[]]>,
+  ]);
+  const rebuilding = new Set(deps.rebuilding());
+  return Promise.all(
+    PROJECTIONS.map(async ({ name }) => {
+      const row = checkpoints.find((c) => c.name === checkpointName(name));
+      const position = row ? BigInt(row.position as string) : 0n;
+      const [oldest] = await deps.eventStore.readAll({ after: position, maxCount: 1 });
+      const lagMs = oldest ? Math.max(0, now.getTime() - oldest.recordedAt.getTime()) : 0;
+      const deadLetters = Number(dead.find((d) => d.projection === name)?.n ?? 0);
+      return {
+        name,
+        position: position.toString(),
+        lagMs,
+        status: rebuilding.has(name) ? 'REBUILDING' : lagMs > LAGGING_AFTER_MS ? 'LAGGING' : 'LIVE',
+        deadLetters,
+      };
+    }),
+  );
+}

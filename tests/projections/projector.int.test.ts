@@ -1,0 +1,254 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { RecordedEvent } from '../../commands/ports';
+import { MysqlEventStore } from '../../infra/eventstore';
+import { ensureTopics, toEventMessage } from '../../infra/kafka';
+import { createLogger } from '../../infra/log';
+import {
+  applyEvents,
+  createRebuilder,
+  PROJECTIONS,
+  startProjectors,
+  type Projectors,
+} from '../../projections';
+import { testKafka, testTopicPrefix } from '../support/kafka';
+import { createTestDatabase, type TestDatabase } from '../support/mysql';
+import { caughtUp, readModels } from '../support/read-models';
+
+const logger = createLogger({ level: 'silent' });
+
+/** An order's story, appended to the real store so positions and revisions are real. */
+async function story(store: MysqlEventStore, kind: 'paid' | 'cancelled' | 'expired' | 'pending') {
+  const orderId = uuidv7();
+  const paymentId = uuidv7();
+  const t = '2026-11-23T10:00:00.000Z';
+  const events = [
+    {
+      type: 'OrderPlaced',
+      data: {
+        orderId,
+        userId: `u-${orderId.slice(-6)}`,
+        items: [
+          { skuId: 'K1', quantity: 2, unitPrice: 500 },
+          { skuId: 'K2', quantity: 1, unitPrice: 700 },
+        ],
+        total: 1700,
+        currency: 'EUR',
+        placedAt: t,
+        expiresAt: '2026-11-23T10:15:00.000Z',
+      },
+    },
+    {
+      type: 'PaymentInitiated',
+      data: { orderId, paymentId, amount: 1700, currency: 'EUR', initiatedAt: t },
+    },
+  ];
+  if (kind === 'paid') {
+    events.push({
+      type: 'PaymentFailed',
+      data: { orderId, paymentId, transactionId: `f-${orderId}`, reason: 'declined', failedAt: t },
+    } as never);
+    events.push({
+      type: 'PaymentCompleted',
+      data: {
+        orderId,
+        paymentId,
+        transactionId: `s-${orderId}`,
+        amount: 1700,
+        currency: 'EUR',
+        completedAt: t,
+      },
+    } as never);
+  }
+  if (kind === 'cancelled')
+    events.push({ type: 'OrderCancelled', data: { orderId, cancelledAt: t } } as never);
+  if (kind === 'expired')
+    events.push({ type: 'OrderExpired', data: { orderId, expiredAt: t } } as never);
+  await store.append(`order-${orderId}`, events, { expectedRevision: 'no_stream' });
+}
+
+describe('the projectors', () => {
+  let database: TestDatabase;
+  let store: MysqlEventStore;
+  const topics = testTopicPrefix('proj');
+  const kafka = testKafka('test-proj');
+  const producer = kafka.producer();
+  let projectors: Projectors | undefined;
+  let failOnce = true;
+  let crashes = 0;
+
+  async function publishAll(after = 0n) {
+    const events = await store.readAll({ after, maxCount: 100_000 });
+    await producer.send({ topic: `${topics.prefix}events`, messages: events.map(toEventMessage) });
+    return events;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase('proj');
+    store = new MysqlEventStore(database.db);
+    await ensureTopics(kafka, topics.prefix);
+    await producer.connect();
+    await store.append(
+      'sku-K1',
+      [
+        {
+          type: 'SkuListed',
+          data: {
+            skuId: 'K1',
+            name: 'K1',
+            price: 500,
+            currency: 'EUR',
+            perUserLimit: null,
+            listedAt: 't',
+          },
+        },
+        {
+          type: 'SkuRestocked',
+          data: { skuId: 'K1', quantity: 100, restockedAt: '2026-11-23T09:00:00.000Z' },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    for (let i = 0; i < 40; i++) {
+      await story(store, (['paid', 'cancelled', 'expired', 'pending'] as const)[i % 4]!);
+    }
+  });
+  afterAll(async () => {
+    await projectors?.stop();
+    await producer.disconnect();
+    await store.close();
+    await database.drop();
+    await topics.drop();
+  });
+
+  it('When a projector dies between its database commit and its offset commit, then the batch comes again and the rows equal a replay', async () => {
+    projectors = await startProjectors({
+      kafka,
+      db: database.db,
+      database: database.target.database,
+      topicPrefix: topics.prefix,
+      logger,
+      afterCommit: async () => {
+        if (failOnce) {
+          failOnce = false;
+          crashes += 1;
+          throw new Error('killed between the commit and the offset commit');
+        }
+      },
+    });
+    await publishAll();
+    await caughtUp(database.db, topics.prefix, { relay: false });
+    expect(crashes).toBe(1);
+    const live = await readModels(database.db);
+    expect(live.orders).toHaveLength(40);
+    expect(live.items).toHaveLength(80);
+    expect(live.payments).toHaveLength(40);
+    const ledger = (reason: string) =>
+      live.audit.filter((r) => r.reason === reason).reduce((sum, r) => sum + Number(r.delta), 0);
+    expect([ledger('RESTOCK'), ledger('RESERVE'), ledger('RELEASE'), ledger('SELL')]).toEqual([
+      100, -120, 60, -30,
+    ]);
+
+    await createRebuilder({
+      eventStore: store,
+      db: database.db,
+      database: database.target.database,
+      logger,
+    }).run(undefined, () => undefined);
+    expect(await readModels(database.db)).toEqual(live);
+  });
+
+  it('When the same batch is delivered twice, then nothing changes', async () => {
+    const before = await readModels(database.db);
+    const events = await store.readAll({ after: 0n, maxCount: 100_000 });
+    for (const projection of PROJECTIONS) await applyEvents(database.db, projection, events);
+    await publishAll();
+    await caughtUp(database.db, topics.prefix, { relay: false });
+    expect(await readModels(database.db)).toEqual(before);
+  });
+
+  it('When a message cannot be projected, then it lands in the dead-letter topic and later events are still projected', async () => {
+    const dlq = kafka.consumer({ groupId: `${topics.prefix}dlq-reader`, maxWaitTimeInMs: 50 });
+    const dead: { value: string; headers: Record<string, string> }[] = [];
+    await dlq.connect();
+    await dlq.subscribe({ topic: `${topics.prefix}events.dlq`, fromBeginning: true });
+    await dlq.run({
+      eachMessage: async ({ message }) => {
+        dead.push({
+          value: String(message.value),
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+          ),
+        });
+      },
+    });
+    const head = await store.headPosition();
+    const broken: RecordedEvent = {
+      id: uuidv7(),
+      streamId: `order-${uuidv7()}`,
+      type: 'OrderPlaced',
+      revision: 0n,
+      position: head + 1000n,
+      data: { orderId: 'x', items: 'not lines' },
+      metadata: {},
+      recordedAt: new Date(),
+    };
+    await producer.send({
+      topic: `${topics.prefix}events`,
+      messages: [{ key: 'junk', value: '{not json' }, toEventMessage(broken)],
+    });
+    await story(store, 'paid');
+    await publishAll(head);
+    await caughtUp(database.db, topics.prefix, { relay: false });
+    try {
+      const deadline = Date.now() + 20_000;
+      while (dead.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await dlq.disconnect();
+    }
+    expect(dead.some((d) => d.value === '{not json')).toBe(true);
+    expect(
+      dead.some((d) => d.value.includes(broken.id) && /items/.test(d.headers.error ?? '')),
+    ).toBe(true);
+    expect(await database.db('orders').count({ n: '*' })).toEqual([{ n: '41' }]);
+    const rows = await database.db('dead_letters').select('projection', 'event_id');
+    expect(
+      rows
+        .filter((r) => r.event_id === broken.id)
+        .map((r) => r.projection)
+        .sort(),
+    ).toEqual(['inventory_audit', 'order_items', 'orders']);
+  });
+
+  it('When a rebuild died half-way, then the next one starts over and finishes correctly', async () => {
+    const live = await readModels(database.db);
+    // What a rebuild killed mid-way leaves: half-filled fresh tables and a job that says RUNNING.
+    await database.db.raw('CREATE TABLE orders__next LIKE orders');
+    await database.db.raw('INSERT INTO orders__next SELECT * FROM orders LIMIT 3');
+    await database.db.raw("UPDATE orders__next SET status = 'GARBAGE'");
+    const stale = new Date(Date.now() - 120_000);
+    await database.db('projection_jobs').insert({
+      job_id: '00000000-0000-4000-8000-00000000dead',
+      projections: '["orders"]',
+      status: 'RUNNING',
+      processed: 10,
+      total: 100,
+      created_at: stale,
+      updated_at: stale,
+    });
+    const rebuilder = createRebuilder({
+      eventStore: store,
+      db: database.db,
+      database: database.target.database,
+      logger,
+    });
+    const { jobId } = await rebuilder.start();
+    await rebuilder.settle();
+    expect(await rebuilder.job(jobId)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await rebuilder.job('00000000-0000-4000-8000-00000000dead')).toMatchObject({
+      status: 'FAILED',
+    });
+    expect(await readModels(database.db)).toEqual(live);
+    const [tables] = (await database.db.raw("SHOW TABLES LIKE '%\\_\\_%'")) as [unknown[]];
+    expect(tables).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+import { groupId, PROJECTION_NAMES } from '../../projections';
+import { testKafka } from './kafka';
+import type { Knex } from 'knex';
+
+/** Every read-model row, in a stable order, without surrogate ids: what "equal" compares. */
+export async function readModels(db: Knex) {
+  const [orders, items, payments, audit] = await Promise.all([
+    db('orders').orderBy('order_id'),
+    db('order_items').orderBy(['order_id', 'sku_id']),
+    db('payments').orderBy('payment_id'),
+    db('inventory_audit')
+      .select('sku_id', 'delta', 'reason', 'ref_id', 'position', 'at')
+      .orderBy(['position', 'sku_id', 'reason']),
+  ]);
+  return { orders, items, payments, audit };
+}
+
+/**
+ * Waits until the relay has published the event store's head and every projector's consumer
+ * group has committed every message of every partition (or throws after `ms`).
+ */
+export async function caughtUp(
+  db: Knex,
+  topicPrefix: string,
+  options: { relay?: boolean; ms?: number; brokers?: string[] } = {},
+): Promise<void> {
+  const ms = options.ms ?? 30_000;
+  const admin = testKafka('test-lag', options.brokers).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const [[head]] = (await db.raw('SELECT last_position AS p FROM es_global WHERE id = 1')) as [
+        { p: string }[],
+      ];
+      const relay = await db('checkpoints').where({ name: 'relay' }).first();
+      let behind = options.relay !== false && (!relay || BigInt(relay.position) < BigInt(head!.p));
+      if (!behind) {
+        const topic = `${topicPrefix}events`;
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const name of PROJECTION_NAMES) {
+          const [committed] = await admin.fetchOffsets({
+            groupId: groupId(topicPrefix, name),
+            topics: [topic],
+          });
+          for (const end of ends) {
+            const at = committed?.partitions.find((p) => p.partition === end.partition);
+            const offset = at && at.offset !== '-1' ? BigInt(at.offset) : 0n;
+            if (offset < BigInt(end.high)) behind = true;
+          }
+        }
+      }
+      if (!behind) return;
+      if (Date.now() > deadline) throw new Error(`the read side did not catch up with ${head!.p}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
