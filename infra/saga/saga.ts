@@ -1,0 +1,133 @@
+import type { Kafka } from 'kafkajs';
+import type { Knex } from 'knex';
+import type { CommandContext } from '../../commands/context';
+import { timerChange } from '../../commands/saga/timers';
+import { sqlTime } from '../db/sql-time';
+import { batchDone, ensureTopics, fromEventMessage, topicsFor } from '../kafka';
+import type { Logger } from '../log';
+
+export type SagaDeps = {
+  kafka: Kafka;
+  db: Knex;
+  topicPrefix: string;
+  logger: Logger;
+  clock: () => Date;
+  expireOrder(orderId: string, context: CommandContext): Promise<{ status: string }>;
+  /** How often due timers are looked for. */
+  tickMs?: number;
+  batch?: number;
+};
+
+/**
+ * The process manager of reservation timeouts. It keeps a durable timer per pending order in
+ * `saga_timers` (fed from Kafka: at-least-once, and every write is idempotent), and fires the due
+ * ones: `SELECT ... FOR UPDATE SKIP LOCKED` gives each due timer to exactly one saga process, and
+ * ExpireOrder is itself safe to repeat, so a crash mid-way only fires a timer again, to no effect.
+ */
+export async function startSaga(deps: SagaDeps) {
+  const log = deps.logger.child({ role: 'saga' });
+  const tickMs = deps.tickMs ?? 200;
+  const limit = deps.batch ?? 200;
+  await ensureTopics(deps.kafka, deps.topicPrefix);
+  const consumer = deps.kafka.consumer({
+    groupId: `${deps.topicPrefix}saga`,
+    maxWaitTimeInMs: 50,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topicsFor(deps.topicPrefix).events, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      if (batch.messages.length === 0) return;
+      await deps.db.transaction(async (trx) => {
+        for (const message of batch.messages) {
+          let change;
+          try {
+            change = timerChange(fromEventMessage(message.value));
+          } catch (error) {
+            log.warn({ err: error, offset: message.offset }, 'unreadable message skipped');
+            continue;
+          }
+          if (!change) continue;
+          if (change.kind === 'start') {
+            await trx.raw(
+              `INSERT IGNORE INTO saga_timers (order_id, expires_at, status, position, fired_at)
+               VALUES (?, ?, 'PENDING', ?, NULL)`,
+              [change.orderId, sqlTime(new Date(change.expiresAt)), change.position.toString()],
+            );
+          } else {
+            await trx.raw(
+              `UPDATE saga_timers SET status = 'DONE' WHERE order_id = ? AND status = 'PENDING'`,
+              [change.orderId],
+            );
+          }
+        }
+      });
+      await batchDone(consumer, batch, resolveOffset, heartbeat);
+    },
+  });
+
+  let stopped = false;
+  let wake: () => void = () => undefined;
+  let fired = 0;
+
+  async function fireDue(): Promise<number> {
+    const now = deps.clock();
+    return deps.db.transaction(async (trx) => {
+      const [rows] = (await trx.raw(
+        `SELECT order_id FROM saga_timers WHERE status = 'PENDING' AND expires_at <= ?
+         ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [sqlTime(now), limit],
+      )) as [{ order_id: string }[]];
+      const ended: string[] = [];
+      await Promise.all(
+        rows.map(async ({ order_id: orderId }) => {
+          const context = {
+            correlationId: `saga-${orderId}`,
+            causationId: `timer-${orderId}`,
+            userId: 'saga',
+          };
+          const result = await deps.expireOrder(orderId, context);
+          // Still PENDING: not due by the decider's clock yet; the timer stays.
+          if (result.status !== 'PENDING') ended.push(orderId);
+        }),
+      );
+      if (ended.length > 0) {
+        await trx('saga_timers')
+          .whereIn('order_id', ended)
+          .update({ status: 'FIRED', fired_at: sqlTime(deps.clock()) });
+      }
+      fired += ended.length;
+      return rows.length;
+    });
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      let found = 0;
+      try {
+        found = await fireDue();
+      } catch (error) {
+        log.warn({ err: error }, 'firing due timers failed; retrying');
+      }
+      if (found < limit && !stopped) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, tickMs).unref();
+        });
+      }
+    }
+  })();
+  log.info('saga started');
+
+  return {
+    fired: () => fired,
+    async stop(): Promise<void> {
+      stopped = true;
+      wake();
+      await loop;
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,349 @@
+/**
+ * The composition root: reads the configuration once, builds every adapter, and starts the roles
+ * named by ROLES in this one process. Nothing else in the code base creates a client.
+ */
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { createRequestHandler, type ReadinessCheck } from './api';
+import type { EventStore } from './commands/ports';
+import { ConfigError, loadConfig, type Config, type Role } from './infra/config';
+import {
+  connectMysql,
+  migrateDatabase,
+  MysqlOrderViews,
+  parseMysqlUrl,
+  readLedger,
+} from './infra/db';
+import { EsdbEventStore, MysqlEventStore } from './infra/eventstore';
+import { createKafka } from './infra/kafka';
+import { createLogger, type Logger } from './infra/log';
+import { createRedis, RedisRateLimiter, RedisReservationStore } from './infra/redis';
+import {
+  makeCancelOrder,
+  makeInitiatePayment,
+  makeListSku,
+  makePlaceOrder,
+  makeRecordPaymentResult,
+  makeRestockSku,
+  makeEnsureInventoryLoaded,
+  makeExpireOrder,
+  makeSkuAudit,
+  makeSweepOrphans,
+} from './commands';
+import { every, startSaga } from './infra/saga';
+import type { Commands } from './api';
+import { startRelay } from './infra/relay';
+import {
+  createRebuilder,
+  PROJECTION_NAMES,
+  projectionStatuses,
+  startProjectors,
+} from './projections';
+
+export type System = {
+  /** The HTTP port, when the api role runs. */
+  port?: number;
+  stop(): Promise<void>;
+};
+
+const needs = (roles: Role[]) => ({
+  mysql: true,
+  redis: roles.includes('api') || roles.includes('saga'),
+  kafka: roles.some((r) => r !== 'api'),
+});
+
+export async function startSystem(config: Config, logger: Logger): Promise<System> {
+  const closers: { name: string; close(): Promise<unknown> }[] = [];
+  const stop = async () => {
+    for (const { name, close } of closers.reverse()) {
+      await close().catch((error: unknown) => logger.warn({ err: error, name }, 'close failed'));
+    }
+  };
+
+  try {
+    const mysql = parseMysqlUrl(config.mysqlUrl);
+    const applied = await migrateDatabase(mysql);
+    if (applied.length > 0) logger.info({ applied }, 'schema migrated');
+    const db = connectMysql(mysql, { pool: { min: 0, max: 20 } });
+    closers.push({ name: 'mysql', close: () => db.destroy() });
+
+    const eventStore: EventStore =
+      config.eventStore === 'mysql'
+        ? new MysqlEventStore(db, {
+            onGapSkipped: (from, to) =>
+              logger.warn({ from: String(from), to: String(to) }, 'event store positions skipped'),
+          })
+        : new EsdbEventStore(config.eventStoreConnectionString);
+    closers.push({ name: 'event store', close: () => eventStore.close() });
+
+    const need = needs(config.roles);
+    const clock = () => new Date();
+    let commands: Commands | undefined;
+    let expireOrder: ReturnType<typeof makeExpireOrder> | undefined;
+    let auditSku: ReturnType<typeof makeSkuAudit> | undefined;
+    let sweepOrphans: ReturnType<typeof makeSweepOrphans> | undefined;
+    let rateLimiter: RedisRateLimiter | undefined;
+    const readiness: ReadinessCheck[] = [
+      { name: 'mysql', check: () => db.raw('SELECT 1') },
+      { name: 'eventStore', check: () => eventStore.headPosition() },
+    ];
+    if (need.redis) {
+      const redis = createRedis(config.redisUrl);
+      redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+      // The first attempt is waited for (bounded by its connect timeout); after that ioredis keeps
+      // reconnecting in the background, and /readyz says whether it is there.
+      await redis
+        .connect()
+        .catch((error) => logger.warn({ err: error }, 'redis is not answering yet'));
+      closers.push({ name: 'redis', close: async () => redis.disconnect() });
+      readiness.push({ name: 'redis', check: () => redis.ping() });
+
+      const reservations = new RedisReservationStore(redis, { prefix: config.redisKeyPrefix });
+      // Redis is a cache of the event store: whatever it lacks (a first start, a restart without
+      // persistence, a flush) is put back from events, at start and whenever its marker vanishes.
+      const ensureLoaded = makeEnsureInventoryLoaded({
+        eventStore,
+        reservations,
+        onRestored: (report) => logger.warn(report, 'hot inventory rebuilt from the event store'),
+      });
+      if (redis.status === 'ready') await ensureLoaded();
+      if (config.roles.includes('api')) {
+        const watcher = every(1_000, 'hot inventory check', ensureLoaded, logger);
+        closers.push({ name: 'inventory watcher', close: () => watcher.stop() });
+      }
+      rateLimiter = new RedisRateLimiter(redis, { prefix: config.redisKeyPrefix });
+      const log = logger.child({ component: 'commands' });
+      const deps = { eventStore, reservations, clock };
+      expireOrder = makeExpireOrder(deps);
+      sweepOrphans = makeSweepOrphans({
+        ...deps,
+        graceMs: config.orphanGraceSeconds * 1000,
+        ttlSeconds: config.reservationTtlSeconds,
+      });
+      auditSku = makeSkuAudit({ eventStore, reservations, ledger: (id) => readLedger(db, id) });
+      commands = {
+        reservations,
+        listSku: makeListSku(deps),
+        restockSku: makeRestockSku(deps),
+        placeOrder: makePlaceOrder({
+          ...deps,
+          ttlSeconds: config.reservationTtlSeconds,
+          onCompensationFailed: (orderId, err) =>
+            log.error({ err, orderId }, 'could not release the reservation of an unrecorded order'),
+        }),
+        initiatePayment: makeInitiatePayment(deps),
+        cancelOrder: makeCancelOrder({
+          ...deps,
+          onReleaseFailed: (orderId, err) =>
+            log.warn({ err, orderId }, 'cancelled, but the stock could not be released yet'),
+        }),
+        recordPaymentResult: makeRecordPaymentResult({
+          ...deps,
+          onConfirmFailed: (orderId, err) =>
+            log.warn(
+              { err, orderId },
+              'paid, but the reservation could not be turned into a sale yet',
+            ),
+        }),
+      };
+    }
+    const kafka = createKafka(config.kafkaBrokers, logger);
+    if (config.roles.includes('relay')) {
+      const relay = startRelay({
+        eventStore,
+        kafka,
+        db,
+        topicPrefix: config.kafkaTopicPrefix,
+        logger,
+      });
+      closers.push({ name: 'relay', close: () => relay.stop() });
+    }
+    if (config.roles.includes('projector')) {
+      const projectors = keepStarting(
+        'projectors',
+        () =>
+          startProjectors({
+            kafka,
+            db,
+            database: mysql.database,
+            topicPrefix: config.kafkaTopicPrefix,
+            logger,
+          }),
+        logger,
+      );
+      closers.push({ name: 'projector', close: () => projectors.stop() });
+    }
+    if (config.roles.includes('saga') && expireOrder) {
+      const expire = expireOrder;
+      const saga = keepStarting(
+        'saga',
+        () =>
+          startSaga({
+            kafka,
+            db,
+            topicPrefix: config.kafkaTopicPrefix,
+            logger,
+            clock,
+            expireOrder: expire,
+          }),
+        logger,
+      );
+      closers.push({ name: 'saga', close: () => saga.stop() });
+    }
+    if (config.roles.includes('saga') && sweepOrphans) {
+      const sweep = sweepOrphans;
+      const log = logger.child({ role: 'sweeper' });
+      const sweeper = every(
+        Math.min(5_000, config.orphanGraceSeconds * 500),
+        'orphan sweep',
+        async () => {
+          const { released } = await sweep();
+          if (released.length > 0)
+            log.warn({ released }, 'released reservations of unrecorded orders');
+        },
+        log,
+      );
+      closers.push({ name: 'sweeper', close: () => sweeper.stop() });
+    }
+    const rebuilder = createRebuilder({ eventStore, db, database: mysql.database, logger });
+    closers.push({ name: 'rebuild', close: () => rebuilder.settle() });
+    if (need.kafka) {
+      const admin = kafka.admin();
+      closers.push({ name: 'kafka', close: () => admin.disconnect() });
+      readiness.push({
+        name: 'kafka',
+        check: async () => {
+          await admin.connect();
+          return admin.describeCluster();
+        },
+      });
+    }
+
+    let port: number | undefined;
+    if (config.roles.includes('api')) {
+      const handler = createRequestHandler({
+        logger: logger.child({ role: 'api' }),
+        readiness,
+        commands,
+        orderViews: new MysqlOrderViews(db),
+        eventStore,
+        auditSku,
+        projectionAdmin: {
+          names: PROJECTION_NAMES,
+          start: (names) => rebuilder.start(names),
+          job: (jobId) => rebuilder.job(jobId),
+          statuses: () =>
+            projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() }),
+        },
+        rateLimiter,
+        rateLimits: config.rateLimits,
+        jwtSecret: config.jwtSecret,
+        paymentWebhookSecret: config.paymentWebhookSecret,
+        clock,
+      });
+      const server = await listen(createServer(handler), config.port);
+      port = (server.address() as AddressInfo).port;
+      closers.push({ name: 'http', close: () => closeServer(server) });
+      logger.info({ port, roles: config.roles, eventStore: config.eventStore }, 'listening');
+    }
+    return { port, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Starts a role that needs Kafka without holding up the process: while Kafka is away it tries
+ * again, with capped backoff, until it starts or the process stops.
+ */
+function keepStarting(
+  name: string,
+  start: () => Promise<{ stop(): Promise<void> }>,
+  logger: Logger,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let wake: () => void = () => undefined;
+  const started = (async () => {
+    for (let backoff = 500; !stopped; backoff = Math.min(backoff * 2, 10_000)) {
+      try {
+        return await start();
+      } catch (error) {
+        logger.warn({ err: error, role: name }, `${name} could not start yet; retrying`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, backoff).unref();
+        });
+      }
+    }
+    return undefined;
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      wake();
+      const handle = await started;
+      await handle?.stop();
+    },
+  };
+}
+
+function listen(server: Server, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve(server));
+  });
+}
+
+/** Stops taking connections, lets requests in flight finish, then closes idle keep-alives. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  });
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', msg: error.message, problems: error.problems })}\n`,
+    );
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let system: System;
+  try {
+    system = await startSystem(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start');
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    system.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) void main();
