@@ -197,9 +197,11 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
         Math.min(5_000, config.orphanGraceSeconds * 500),
         'orphan sweep',
         async () => {
-          const { released } = await sweep();
+          const { released, settled } = await sweep();
           if (released.length > 0)
             log.warn({ released }, 'released reservations of unrecorded orders');
+          if (settled.length > 0)
+            log.warn({ settled }, 'settled reservations left behind by ended orders');
         },
         log,
       );
