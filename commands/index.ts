@@ -9,3 +9,5 @@ export * from './restock-sku';
 export * from './restore-inventory';
 export * from './audit-sku';
 export * from './sweep-orphans';
+export * from './check-invariants';
+export * from './read-all-events';

@@ -1,22 +1,13 @@
 import { availableOf, hotInventoryFold } from '../domain/inventory';
 import type { EventStore, ReservationStore } from './ports';
+import { forEachEvent } from './read-all-events';
 
 export type RestoreReport = { skus: string[]; reservations: number; events: number };
-
-const PAGE = 5_000;
 
 /** The hot inventory as the whole event store tells it, read page by page. */
 export async function foldEventStore(eventStore: EventStore) {
   const fold = hotInventoryFold();
-  let after = 0n;
-  let events = 0;
-  for (;;) {
-    const page = await eventStore.readAll({ after, maxCount: PAGE });
-    for (const event of page) fold.add(event);
-    events += page.length;
-    if (page.length < PAGE) break;
-    after = page[page.length - 1]!.position;
-  }
+  const events = await forEachEvent(eventStore, fold.add);
   return { inventory: fold.result(), events };
 }
 

@@ -8,3 +8,5 @@ export { ordersProjection } from './orders';
 export { orderItemsProjection } from './order-items';
 export { paymentsProjection } from './payments';
 export { inventoryAuditProjection } from './inventory-audit';
+export * from './snapshot';
+export * from './replay-check';

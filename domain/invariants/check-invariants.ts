@@ -147,15 +147,13 @@ export function checkInvariants(input: InvariantInput): InvariantResult[] {
 
   for (const [skuId, s] of skus) {
     const hot = input.hot?.get(skuId);
-    if (input.hot && hot === undefined) continue;
-    if (input.hot) {
-      if (hot === null) found[2].push(`${skuId}: not in Redis`);
-      else if (hot.available < 0) found[1].push(`${skuId}: Redis shows ${hot.available} available`);
-      else if (s.stocked !== hot.available + s.reserved + s.sold)
-        found[2].push(
-          `${skuId}: stocked ${s.stocked} != available ${hot.available} + reserved ${s.reserved} + sold ${s.sold}`,
-        );
-    }
+    if (hot === null) found[2].push(`${skuId}: not in Redis`);
+    else if (hot && hot.available < 0)
+      found[1].push(`${skuId}: Redis shows ${hot.available} available`);
+    else if (hot && s.stocked !== hot.available + s.reserved + s.sold)
+      found[2].push(
+        `${skuId}: stocked ${s.stocked} != available ${hot.available} + reserved ${s.reserved} + sold ${s.sold}`,
+      );
     const ledger = input.ledgers?.get(skuId);
     if (input.ledgers && ledger) {
       const pending = ledger.reserved - ledger.released - ledger.sold;

@@ -4,3 +4,4 @@ export * from './order-views';
 export * from './checkpoints';
 export * from './ledger';
 export * from './sql-time';
+export * from './retry-deadlocks';

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { inParallel } from '../support/http';
 import { testTopicPrefix } from '../support/kafka';
@@ -175,15 +175,15 @@ describe('the read side', () => {
         actual: planted.body.available,
       },
     ]);
-    const cli = auditCli(['sku', 'P2']);
+    const cli = await auditCli(['sku', 'P2']);
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain('SKU P2: NOT CONSISTENT');
     expect(cli.stdout).toMatch(/available\s+redis\s+\d+\s+\d+\s+5/);
     await t.redis.hincrby(`{${t.prefix}}:sku:P2`, 'available', -5);
-    const healed = auditCli(['sku', 'P2']);
+    const healed = await auditCli(['sku', 'P2']);
     expect(healed.status).toBe(0);
     expect(healed.stdout).toContain('SKU P2: consistent');
-    const order = auditCli(['order', orders[0]!.orderId]);
+    const order = await auditCli(['order', orders[0]!.orderId]);
     expect(order.status).toBe(0);
     expect(order.stdout).toMatch(/0\s+\d+\s+OrderPlaced/);
     expect((await t.http.get('/v1/admin/skus/NOPE/audit', { token: t.admin })).status).toBe(404);
@@ -205,16 +205,23 @@ describe('the read side', () => {
     expect(customer.status).toBe(403);
   });
 
-  function auditCli(args: string[]) {
-    return spawnSync(
-      join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'),
-      ['infra/cli/audit.ts', ...args],
-      {
-        cwd: join(__dirname, '..', '..'),
-        env: { ...process.env, MYSQL_URL: t.database.url, REDIS_KEY_PREFIX: t.prefix },
-        encoding: 'utf8',
-      },
-    );
+  /**
+   * Runs the audit CLI without blocking this process: the service under test lives in it, and a
+   * blocked event loop lets keep-alive sockets time out under the client's feet.
+   */
+  function auditCli(args: string[]): Promise<{ status: number | null; stdout: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'),
+        ['infra/cli/audit.ts', ...args],
+        {
+          cwd: join(__dirname, '..', '..'),
+          env: { ...process.env, MYSQL_URL: t.database.url, REDIS_KEY_PREFIX: t.prefix },
+          encoding: 'utf8',
+        },
+        (error, stdout) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout }),
+      );
+    });
   }
 
   async function waitForJob(jobId: string) {

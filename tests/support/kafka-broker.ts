@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 const root = join(__dirname, '..', '..');
 const LIBS = join(root, '.data', 'kafka', 'libs');
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

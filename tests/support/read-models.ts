@@ -2,18 +2,7 @@ import { groupId, PROJECTION_NAMES } from '../../projections';
 import { testKafka } from './kafka';
 import type { Knex } from 'knex';
 
-/** Every read-model row, in a stable order, without surrogate ids: what "equal" compares. */
-export async function readModels(db: Knex) {
-  const [orders, items, payments, audit] = await Promise.all([
-    db('orders').orderBy('order_id'),
-    db('order_items').orderBy(['order_id', 'sku_id']),
-    db('payments').orderBy('payment_id'),
-    db('inventory_audit')
-      .select('sku_id', 'delta', 'reason', 'ref_id', 'position', 'at')
-      .orderBy(['position', 'sku_id', 'reason']),
-  ]);
-  return { orders, items, payments, audit };
-}
+export { readModelSnapshot as readModels } from '../../projections';
 
 /**
  * Waits until the relay has published the event store's head and every projector's consumer
