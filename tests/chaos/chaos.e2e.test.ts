@@ -7,7 +7,7 @@ import { broken, checkAllInvariants } from '../support/invariants';
 import { freePort, startPrivateBroker } from '../support/kafka-broker';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
 import { scanKeys } from '../redis/support';
-import { serviceProcess } from '../support/service-process';
+import { serviceProcess } from '../../infra/local/service-process';
 
 const JWT_SECRET = 'chaos-jwt-secret-0123456789abcdef';
 const WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789abcdef';

@@ -8,7 +8,7 @@ import { broken, checkAllInvariants } from '../support/invariants';
 import { testTopicPrefix } from '../support/kafka';
 import { freePort } from '../support/kafka-broker';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
-import { serviceProcess } from '../support/service-process';
+import { serviceProcess } from '../../infra/local/service-process';
 import { JWT_SECRET, WEBHOOK_SECRET } from '../support/system';
 
 const ORDERS = 10_000;

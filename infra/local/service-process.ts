@@ -1,11 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
 /**
  * The service as `npm start` runs it (main.ts through tsx), in one child process this test can kill: with
  * SIGKILL, as a crash; with SIGTERM, as a shutdown. Keeps the tail of its output for failures.
+ * Used by the tests and by the demo.
  */
 export function serviceProcess(env: Record<string, string>) {
   const base = `http://127.0.0.1:${env.PORT}`;
