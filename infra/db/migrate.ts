@@ -2,15 +2,44 @@ import type { Knex } from 'knex';
 import { migrationSource } from './migrations';
 import { connectMysql, ensureDatabase, type MysqlTarget } from './connect';
 
-/** Brings the schema up to date. Safe to run again, and from several processes at once. */
+const LOCK_WAIT_SECONDS = 120;
+
+/**
+ * Brings the schema up to date. Safe to run again, and from several processes at once: the whole
+ * migration runs under a MySQL named lock held by a connection of its own, so instances starting
+ * together on a new database take turns. Knex's own lock is not enough for that: it creates its
+ * bookkeeping tables and lock row without guarding against a concurrent first run, and two lock
+ * rows leave every later run "already locked" for good.
+ */
 export async function migrateLatest(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+  const connection = await db.client.acquireConnection();
+  try {
+    const [[{ name }]] = (await db
+      .raw("SELECT CONCAT('flashsale-migrate:', DATABASE()) AS name")
+      .connection(connection)) as [[{ name: string }]];
+    const [[{ got }]] = (await db
+      .raw('SELECT GET_LOCK(?, ?) AS got', [name.slice(0, 64), LOCK_WAIT_SECONDS])
+      .connection(connection)) as [[{ got: number | null }]];
+    if (got !== 1) {
+      throw new Error(
+        `another process has been migrating this database for ${LOCK_WAIT_SECONDS} s; try again later`,
+      );
+    }
+    try {
+      const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+      return applied;
+    } finally {
+      await db.raw('SELECT RELEASE_LOCK(?)', [name.slice(0, 64)]).connection(connection);
+    }
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
 }
 
 export async function migrateDatabase(target: MysqlTarget): Promise<string[]> {
   await ensureDatabase(target);
-  const db = connectMysql(target, { pool: { min: 0, max: 1 } });
+  // One connection holds the lock, another runs the migration.
+  const db = connectMysql(target, { pool: { min: 0, max: 2 } });
   try {
     return await migrateLatest(db);
   } finally {

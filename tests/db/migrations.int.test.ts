@@ -49,6 +49,19 @@ describe('schema migrations', () => {
     await store.close();
   });
 
+  it('When four processes start at once on a new database, then one migrates it and the others wait for it instead of failing', async () => {
+    const fresh = { ...database.target, database: `${database.target.database}_new` };
+    try {
+      const results = await Promise.all(Array.from({ length: 4 }, () => migrateDatabase(fresh)));
+      const applied = results.filter((r) => r.length > 0);
+      expect(applied).toHaveLength(1);
+      expect(applied[0]).toContain('001-event-store');
+      expect(results.filter((r) => r.length === 0)).toHaveLength(3);
+    } finally {
+      await database.db.raw('DROP DATABASE IF EXISTS ??', [fresh.database]);
+    }
+  });
+
   it('When someone asks to roll a migration back, then it refuses rather than drop data', async () => {
     await expect(
       database.db.migrate.down({
