@@ -1,0 +1,74 @@
+import type { Tally } from './buyer';
+import type { Verification } from './verify';
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+/** Latency percentiles of the purchase attempts, in ms. */
+export function percentiles(latenciesMs: number[]) {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+}
+
+/** One line of live progress. */
+export function progressLine(
+  seconds: number,
+  tally: Tally,
+  store: { expired: number; refunded: number },
+  stockLeft: number | string,
+  lagMs: number | string,
+) {
+  return (
+    `${seconds.toFixed(0).padStart(3)}s  attempts ${n(tally.attempts)}  accepted ${n(tally.accepted)}  ` +
+    `sold out ${n(tally.soldOut)}  paid ${n(tally.paid + tally.retriedThenPaid)}  ` +
+    `expired ${n(store.expired)}  refunded ${n(store.refunded)}  stock left ${stockLeft}  ` +
+    `projection lag ${lagMs} ms`
+  );
+}
+
+/** The closing report: what happened, how fast, and each invariant held or broken. */
+export function finalReport(input: {
+  buyers: number;
+  stock: number;
+  seconds: number;
+  tally: Tally;
+  events: Record<string, number>;
+  verification: Verification;
+}): string {
+  const { tally, events, verification } = input;
+  const lat = percentiles(tally.latenciesMs);
+  const lines = [
+    '',
+    'Flash sale report',
+    `  ${n(input.buyers)} buyers, ${n(input.stock)} units, ${input.seconds.toFixed(1)} s`,
+    `  purchase attempts ${n(tally.attempts)}: accepted ${n(tally.accepted)}, sold out ${n(tally.soldOut)}, ` +
+      `over the limit ${n(tally.limited)}, failed ${n(tally.failed)}`,
+    `  latency of purchase attempts: p50 ${lat.p50.toFixed(1)} ms, p90 ${lat.p90.toFixed(1)} ms, ` +
+      `p99 ${lat.p99.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms`,
+    `  buyers: paid ${n(tally.paid)}, paid after a failed attempt ${n(tally.retriedThenPaid)}, ` +
+      `callbacks delivered twice ${n(tally.duplicateCallbacks)}, paid too late and refunded ${n(tally.refunded)}, ` +
+      `cancelled ${n(tally.cancelled)}, walked away ${n(tally.abandoned)}`,
+    `  event store: ${Object.entries(events)
+      .map(([type, count]) => `${type} ${n(count)}`)
+      .join(', ')}`,
+    '',
+    'Invariants (DESIGN.md)',
+    ...verification.results.map(
+      (r) =>
+        `  ${r.held === true ? 'held  ' : r.held === false ? 'BROKEN' : 'not checked'}  ${r.id}. ${r.name}` +
+        r.violations.map((v) => `\n            ${v}`).join(''),
+    ),
+    '',
+    'SKU audits',
+    ...verification.audits.map(
+      (a) =>
+        `  ${a.skuId}: ${a.consistent ? 'consistent' : `NOT CONSISTENT ${JSON.stringify(a.discrepancies)}`}`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+/** Whether every invariant held and every audit was consistent. */
+export const allHeld = (v: Verification) =>
+  v.results.every((r) => r.held === true) && v.audits.every((a) => a.consistent);
