@@ -206,6 +206,13 @@ describe('chaos', () => {
       const keys = await scanKeys(redis, `{${prefix}}:*`);
       await redis.del(...keys);
       note(`Redis lost ${keys.length} keys`);
+      const lost = Date.now();
+      for (let i = 0; i < 300; i++) {
+        const sku = await tryCall(() => http.get('/v1/skus/C1', { token: admin }));
+        if (sku?.status === 200) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      note(`hot inventory answered again ${Date.now() - lost} ms after the loss`);
       await pause(4_000, 7_000);
       await killAndRestart();
       await pause(3_000, 5_000);
