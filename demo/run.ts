@@ -10,6 +10,7 @@ import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { signJwt } from '../api';
 import { connectMysql, parseMysqlUrl } from '../infra/db';
+import { dropTopics } from '../infra/kafka';
 import { MysqlEventStore } from '../infra/eventstore';
 import { client, inParallel } from '../infra/local/api-client';
 import { freePort, serviceProcess } from '../infra/local/service-process';
@@ -73,7 +74,7 @@ async function main(options: DemoOptions): Promise<boolean> {
     await eventStore.close();
     await db.destroy();
     redis.disconnect();
-    await dropTopics(brokers, env.KAFKA_TOPIC_PREFIX);
+    await dropRunTopics(brokers, env.KAFKA_TOPIC_PREFIX);
   };
   process.once('SIGINT', () => {
     say('\ninterrupted: stopping the service');
@@ -219,25 +220,14 @@ async function dropRedisKeys(redis: Redis) {
 }
 
 /** This run's topics and consumer groups: a demo leaves nothing behind in Kafka. */
-async function dropTopics(brokers: string, prefix: string) {
-  const admin = new Kafka({
+async function dropRunTopics(brokers: string, prefix: string) {
+  const kafka = new Kafka({
     clientId: 'demo-cleanup',
     brokers: brokers.split(','),
     logLevel: logLevel.NOTHING,
-  }).admin();
-  try {
-    await admin.connect();
-    const groups = (await admin.listGroups()).groups
-      .map((g) => g.groupId)
-      .filter((g) => g.startsWith(prefix));
-    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
-  } catch {
-    // Best effort: a leftover topic costs disk, not correctness.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  });
+  // Best effort: a leftover topic costs disk, not correctness.
+  await dropTopics(kafka, prefix).catch(() => undefined);
 }
 
 let options: DemoOptions | 'help';

@@ -25,3 +25,19 @@ export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 6)
     await admin.disconnect();
   }
 }
+
+/** Deletes a deployment's topics and consumer groups: every name that starts with `prefix`. */
+export async function dropTopics(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const groups = (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter((g) => g.startsWith(prefix));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
