@@ -1,34 +1,10 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { startSystem, type System } from '../main';
 import { createLogger } from '../infra/log';
 import { testConfig } from './support/config';
 import { createTestDatabase, type TestDatabase } from './support/mysql';
+import { runService as run, until } from './support/process';
 
 const silent = createLogger({ level: 'silent' });
-const root = join(__dirname, '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-
-function run(env: Record<string, string>) {
-  const child = spawn(tsx, ['main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  child.stderr.on('data', (chunk) => (out += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => out };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the service process', () => {
   let database: TestDatabase;
@@ -89,6 +65,26 @@ describe('the service process', () => {
       'mysql',
       'redis',
     ]);
+  });
+
+  it('When only back-office roles run, then it still answers /readyz for their dependencies, naming the one away', async () => {
+    const base = await start({
+      ROLES: 'relay,projector',
+      KAFKA_BROKERS: '127.0.0.1:1',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as {
+      checks: Record<string, { ok: boolean; error?: string }>;
+    };
+    // Redis is not a dependency of these roles, so its absence does not count.
+    expect(Object.keys(body.checks).sort()).toEqual(['eventStore', 'kafka', 'mysql']);
+    expect(body.checks.kafka).toEqual({ ok: false, error: expect.any(String) });
+    expect((await fetch(`${base}/metrics`)).status).toBe(200);
+    // No API routes without the api role.
+    expect((await fetch(`${base}/v1/orders`, { method: 'POST' })).status).toBe(404);
   });
 
   it('When a route does not exist, then the answer is the JSON error body', async () => {

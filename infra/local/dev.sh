@@ -12,4 +12,4 @@ fi
 export JWT_SECRET="${JWT_SECRET:-dev-only-jwt-secret-change-me}"
 export PAYMENT_WEBHOOK_SECRET="${PAYMENT_WEBHOOK_SECRET:-dev-only-webhook-secret-change-me}"
 echo "dev: starting the service on port ${PORT:-3000} (Ctrl-C stops it; 'npm run infra:down' stops the infrastructure)"
-exec node_modules/.bin/tsx main.ts
+exec node --import tsx main.ts

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -16,6 +16,31 @@ export function freePort(): Promise<number> {
   });
 }
 
+const OUTPUT_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Starts main.ts in one child process with only the environment given (and PATH): node with
+ * tsx's loader, as `npm start` runs it. Not the `tsx` command: that is a parent process which
+ * relays signals to the real one, SIGKILLs it when a SIGTERM is not acknowledged within about
+ * 60 ms (a busy process may not manage), and is itself all a SIGKILL would reach.
+ */
+export function spawnService(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.length > OUTPUT_LIMIT) out = out.slice(-OUTPUT_LIMIT / 2);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => out };
+}
+
 /**
  * The service as `npm start` runs it (main.ts through tsx), in one child process this test can kill: with
  * SIGKILL, as a crash; with SIGTERM, as a shutdown. Keeps the tail of its output for failures.
@@ -23,43 +48,36 @@ export function freePort(): Promise<number> {
  */
 export function serviceProcess(env: Record<string, string>) {
   const base = `http://127.0.0.1:${env.PORT}`;
-  let child: ChildProcess | undefined;
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-8_000);
-  };
+  let current: ReturnType<typeof spawnService> | undefined;
+  let last = '';
 
   async function start(ms = 90_000) {
-    // tsx's CLI runs the script in a child of its own, which a SIGKILL would leave running:
-    // node with tsx's loader is one process.
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proc.stdout!.on('data', keep);
-    proc.stderr!.on('data', keep);
-    child = proc;
+    const proc = spawnService(env);
+    current = proc;
     const deadline = Date.now() + ms;
     for (;;) {
-      if (proc.exitCode !== null) throw new Error(`the service exited at start:\n${tail}`);
+      if (proc.child.exitCode !== null)
+        throw new Error(`the service exited at start:\n${proc.output().slice(-8_000)}`);
       const ok = await fetch(`${base}/healthz`).then(
         (r) => r.ok,
         () => false,
       );
       if (ok) return;
-      if (Date.now() > deadline) throw new Error(`the service did not start:\n${tail}`);
+      if (Date.now() > deadline)
+        throw new Error(`the service did not start:\n${proc.output().slice(-8_000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   async function signal(name: 'SIGKILL' | 'SIGTERM') {
-    const proc = child;
-    child = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill(name);
-    await exited;
+    const proc = current;
+    current = undefined;
+    if (!proc) return;
+    last = proc.output();
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+    proc.child.kill(name);
+    await proc.exited;
+    last = proc.output();
   }
 
   return {
@@ -67,6 +85,7 @@ export function serviceProcess(env: Record<string, string>) {
     start,
     kill: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
-    output: () => tail,
+    /** The output of the running process, or of the last one stopped. */
+    output: () => (current ? current.output() : last).slice(-8_000),
   };
 }
