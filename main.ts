@@ -3,7 +3,8 @@
  * named by ROLES in this one process. Nothing else in the code base creates a client.
  */
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { Registry } from 'prom-client';
 import { createRequestHandler, type ReadinessCheck } from './api';
 import type { EventStore } from './commands/ports';
 import { ConfigError, loadConfig, type Config, type Role } from './infra/config';
@@ -11,12 +12,20 @@ import {
   connectMysql,
   migrateDatabase,
   MysqlOrderViews,
+  ledgerSkuIds,
   parseMysqlUrl,
   readLedger,
 } from './infra/db';
 import { EsdbEventStore, MysqlEventStore } from './infra/eventstore';
 import { createKafka } from './infra/kafka';
 import { createLogger, type Logger } from './infra/log';
+import {
+  createMetrics,
+  meteredEventStore,
+  meteredReservations,
+  registerCollectors,
+  type CollectorSources,
+} from './infra/metrics';
 import { createRedis, RedisRateLimiter, RedisReservationStore } from './infra/redis';
 import {
   makeCancelOrder,
@@ -30,8 +39,8 @@ import {
   makeSkuAudit,
   makeSweepOrphans,
 } from './commands';
-import { every, startSaga } from './infra/saga';
-import type { Commands } from './api';
+import { countSagaTimers, every, startSaga } from './infra/saga';
+import { makeDashboard, type Commands, type Dashboard } from './api';
 import { startRelay } from './infra/relay';
 import {
   createRebuilder,
@@ -41,8 +50,8 @@ import {
 } from './projections';
 
 export type System = {
-  /** The HTTP port, when the api role runs. */
-  port?: number;
+  /** The HTTP port: the API when the api role runs, else health, readiness and metrics only. */
+  port: number;
   stop(): Promise<void>;
 };
 
@@ -52,7 +61,17 @@ const needs = (roles: Role[]) => ({
   kafka: roles.some((r) => r !== 'api'),
 });
 
-export async function startSystem(config: Config, logger: Logger): Promise<System> {
+/**
+ * Starts the roles of `config`. The metrics registry is made here unless given (a test may read
+ * it); every series of this system lives in it, none in a module-level default.
+ */
+export async function startSystem(
+  config: Config,
+  logger: Logger,
+  options: { registry?: Registry } = {},
+): Promise<System> {
+  const metrics = createMetrics(options.registry ?? new Registry());
+  const collect: CollectorSources = {};
   const closers: { name: string; close(): Promise<unknown> }[] = [];
   const stop = async () => {
     for (const { name, close } of closers.reverse()) {
@@ -67,13 +86,14 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
     const db = connectMysql(mysql, { pool: { min: 0, max: 20 } });
     closers.push({ name: 'mysql', close: () => db.destroy() });
 
-    const eventStore: EventStore =
+    const store: EventStore =
       config.eventStore === 'mysql'
         ? new MysqlEventStore(db, {
             onGapSkipped: (from, to) =>
               logger.warn({ from: String(from), to: String(to) }, 'event store positions skipped'),
           })
         : new EsdbEventStore(config.eventStoreConnectionString);
+    const eventStore = meteredEventStore(store, metrics);
     closers.push({ name: 'event store', close: () => eventStore.close() });
 
     const need = needs(config.roles);
@@ -83,6 +103,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
     let auditSku: ReturnType<typeof makeSkuAudit> | undefined;
     let sweepOrphans: ReturnType<typeof makeSweepOrphans> | undefined;
     let rateLimiter: RedisRateLimiter | undefined;
+    let dashboard: Dashboard | undefined;
     const readiness: ReadinessCheck[] = [
       { name: 'mysql', check: () => db.raw('SELECT 1') },
       { name: 'eventStore', check: () => eventStore.headPosition() },
@@ -98,13 +119,18 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
       closers.push({ name: 'redis', close: async () => redis.disconnect() });
       readiness.push({ name: 'redis', check: () => redis.ping() });
 
-      const reservations = new RedisReservationStore(redis, { prefix: config.redisKeyPrefix });
+      const hot = new RedisReservationStore(redis, { prefix: config.redisKeyPrefix });
+      const reservations = meteredReservations(hot, metrics);
       // Redis is a cache of the event store: whatever it lacks (a first start, a restart without
       // persistence, a flush) is put back from events, at start and whenever its marker vanishes.
       const ensureLoaded = makeEnsureInventoryLoaded({
         eventStore,
         reservations,
-        onRestored: (report) => logger.warn(report, 'hot inventory rebuilt from the event store'),
+        onRestored: (report) => {
+          metrics.redisRecoveries.inc();
+          metrics.redisRecoveredReservations.inc(report.reservations);
+          logger.warn(report, 'hot inventory rebuilt from the event store');
+        },
       });
       if (redis.status === 'ready') await ensureLoaded();
       if (config.roles.includes('api')) {
@@ -121,6 +147,22 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
         ttlSeconds: config.reservationTtlSeconds,
       });
       auditSku = makeSkuAudit({ eventStore, reservations, ledger: (id) => readLedger(db, id) });
+      const audit = auditSku;
+      dashboard = makeDashboard({
+        skuIds: () => ledgerSkuIds(db, 100),
+        sku: (skuId) => reservations.getSku(skuId),
+        outcomes: async () =>
+          Object.fromEntries(
+            (await metrics.reservations.get()).values.map((v) => [
+              String(v.labels.outcome),
+              v.value,
+            ]),
+          ),
+        pendingReservations: () => hot.countReservations(),
+        projections: () =>
+          projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() }),
+        audit: (skuId) => audit(skuId),
+      });
       commands = {
         reservations,
         listSku: makeListSku(deps),
@@ -157,6 +199,12 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
         logger,
       });
       closers.push({ name: 'relay', close: () => relay.stop() });
+      collect.relay = {
+        position: () => relay.status().position,
+        oldestAfter: async (after) =>
+          (await eventStore.readAll({ after, maxCount: 1 }))[0]?.recordedAt ?? null,
+        headPosition: () => eventStore.headPosition(),
+      };
     }
     if (config.roles.includes('projector')) {
       const projectors = keepStarting(
@@ -185,6 +233,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
             logger,
             clock,
             expireOrder: expire,
+            onFired: (count) => metrics.sagaTimersFired.inc(count),
           }),
         logger,
       );
@@ -207,7 +256,13 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
       );
       closers.push({ name: 'sweeper', close: () => sweeper.stop() });
     }
+    if (config.roles.includes('saga')) collect.sagaTimers = () => countSagaTimers(db);
     const rebuilder = createRebuilder({ eventStore, db, database: mysql.database, logger });
+    if (config.roles.includes('projector')) {
+      collect.projections = () =>
+        projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() });
+    }
+    registerCollectors(metrics.registry, collect);
     closers.push({ name: 'rebuild', close: () => rebuilder.settle() });
     if (need.kafka) {
       const admin = kafka.admin();
@@ -221,33 +276,39 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
       });
     }
 
-    let port: number | undefined;
-    if (config.roles.includes('api')) {
-      const handler = createRequestHandler({
-        logger: logger.child({ role: 'api' }),
-        readiness,
-        commands,
-        orderViews: new MysqlOrderViews(db),
-        eventStore,
-        auditSku,
-        projectionAdmin: {
-          names: PROJECTION_NAMES,
-          start: (names) => rebuilder.start(names),
-          job: (jobId) => rebuilder.job(jobId),
-          statuses: () =>
-            projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() }),
-        },
-        rateLimiter,
-        rateLimits: config.rateLimits,
-        jwtSecret: config.jwtSecret,
-        paymentWebhookSecret: config.paymentWebhookSecret,
-        clock,
-      });
-      const server = await listen(createServer(handler), config.port);
-      port = (server.address() as AddressInfo).port;
-      closers.push({ name: 'http', close: () => closeServer(server) });
-      logger.info({ port, roles: config.roles, eventStore: config.eventStore }, 'listening');
-    }
+    // Every process serves HTTP: the api role its routes, every role /healthz, /readyz and
+    // /metrics, so a process running only the relay, projectors or saga can be probed and scraped.
+    const api = config.roles.includes('api');
+    const handler = createRequestHandler({
+      logger: logger.child({ role: 'api' }),
+      readiness,
+      jwtSecret: config.jwtSecret,
+      paymentWebhookSecret: config.paymentWebhookSecret,
+      clock,
+      metrics,
+      ...(api
+        ? {
+            commands,
+            orderViews: new MysqlOrderViews(db),
+            eventStore,
+            auditSku,
+            projectionAdmin: {
+              names: PROJECTION_NAMES,
+              start: (names: string[] | undefined) => rebuilder.start(names),
+              job: (jobId: string) => rebuilder.job(jobId),
+              statuses: () =>
+                projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() }),
+            },
+            rateLimiter,
+            rateLimits: config.rateLimits,
+            dashboard,
+          }
+        : {}),
+    });
+    const server = await listen(createServer(handler), config.port);
+    const port = (server.address() as AddressInfo).port;
+    closers.push({ name: 'http', close: () => closeServer(server) });
+    logger.info({ port, roles: config.roles, eventStore: config.eventStore }, 'listening');
     return { port, stop };
   } catch (error) {
     await stop();
@@ -300,6 +361,9 @@ function listen(server: Server, port: number): Promise<Server> {
 /** Stops taking connections, lets requests in flight finish, then closes idle keep-alives. */
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Requests still arriving on kept-alive connections are served, and told to close: without
+    // this a busy client would keep its connection, and the process, alive until the deadline.
+    server.on('request', (_req, res: ServerResponse) => res.setHeader('Connection', 'close'));
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 10_000).unref();

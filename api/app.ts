@@ -2,6 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import { fastPurchase } from './fast-purchase';
 import type { Logger } from '../infra/log';
+import type { Metrics } from '../infra/metrics';
+import { metricsRoutes } from './http/metrics-route';
+import { observeRequests, requestObserver, type RequestObserver } from './http/observe';
+import { openApiRoutes } from './openapi';
+import type { Dashboard } from './queries/dashboard';
+import { dashboardRoutes } from './routes/dashboard';
 import { authenticate } from './http/authenticate';
 import { errorHandler, notFound } from './http/errors';
 import { healthRoutes, type ReadinessCheck } from './http/health';
@@ -36,6 +42,10 @@ export type ApiDependencies = {
   jwtSecret: string;
   paymentWebhookSecret: string;
   clock?: () => Date;
+  /** Absent: no /metrics, and requests are only logged. */
+  metrics?: Metrics;
+  /** Absent: no operator page. */
+  dashboard?: Dashboard;
 };
 
 /**
@@ -45,7 +55,8 @@ export type ApiDependencies = {
 export function createRequestHandler(
   deps: ApiDependencies,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const app = createApp(deps);
+  const observe = requestObserver(deps.logger, deps.metrics);
+  const app = createApp(deps, observe);
   const fast = deps.commands
     ? fastPurchase({
         commands: deps.commands,
@@ -54,6 +65,7 @@ export function createRequestHandler(
         rateLimiter: deps.rateLimiter,
         rateLimits: deps.rateLimits,
         clock: deps.clock ?? (() => new Date()),
+        observe,
       })
     : () => false;
   return (req, res) => {
@@ -61,18 +73,23 @@ export function createRequestHandler(
   };
 }
 
-function createApp(deps: ApiDependencies): Express {
+/** Every route but the purchase fast path. Exported for the route table (tests/api/openapi). */
+export function createApp(deps: ApiDependencies, observe: RequestObserver): Express {
   const clock = deps.clock ?? (() => new Date());
   const nowSeconds = () => Math.floor(clock().getTime() / 1000);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId);
+  app.use(observeRequests(observe));
   app.use(healthRoutes(deps.readiness));
+  app.use(openApiRoutes());
+  if (deps.metrics) app.use(metricsRoutes(deps.metrics.registry));
   const auth = authenticate(deps.jwtSecret, nowSeconds);
   if (deps.orderViews) app.use(queryRoutes(deps.orderViews, auth, deps.queryOptions));
   if (deps.eventStore) app.use(auditRoutes(deps.eventStore, auth, deps.auditSku));
   if (deps.projectionAdmin) app.use(projectionAdminRoutes(deps.projectionAdmin, auth));
+  if (deps.dashboard) app.use(dashboardRoutes(deps.dashboard, auth));
   if (deps.commands) {
     const limit =
       deps.rateLimiter && deps.rateLimits

@@ -5,6 +5,7 @@ import { principalFrom } from './http/authenticate';
 import { parseJson, readBody } from './http/body';
 import { httpError } from './http/errors';
 import { checkRateLimits, type RateLimiter, type RateLimits } from './http/rate-limit';
+import type { RequestObserver } from './http/observe';
 import { requestIdOf } from './http/request-id';
 import type { Commands } from './routes/commands';
 import { purchase } from './routes/purchase';
@@ -16,7 +17,11 @@ export type FastPurchaseDeps = {
   rateLimiter?: RateLimiter;
   rateLimits?: RateLimits;
   clock: () => Date;
+  observe: RequestObserver;
 };
+
+/** The one route served here; the OpenAPI route-coverage test reads it too. */
+export const FAST_PURCHASE_ROUTE = { method: 'post', path: '/v1/orders' } as const;
 
 /**
  * `POST /v1/orders` served on Node's http objects, in front of express: the route a flash sale
@@ -26,21 +31,28 @@ export type FastPurchaseDeps = {
  * express. Returns whether it took the request.
  */
 export function fastPurchase(deps: FastPurchaseDeps) {
+  const PATH = FAST_PURCHASE_ROUTE.path;
+  const WITH_QUERY = `${PATH}?`;
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '';
-    if (req.method !== 'POST' || (url !== '/v1/orders' && !url.startsWith('/v1/orders?'))) {
+    if (req.method !== 'POST' || (url !== PATH && !url.startsWith(WITH_QUERY))) {
       return false;
     }
+    const startedAt = performance.now();
     const id = requestIdOf(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', id);
+    const answer = (status: number, body: unknown) => {
+      send(res, status, body);
+      deps.observe('POST', PATH, status, startedAt, id);
+    };
     handle(req, id).then(
-      ({ status, body }) => send(res, status, body),
+      ({ status, body }) => answer(status, body),
       (error: unknown) => {
         if (error instanceof RateLimitedError) {
           res.setHeader('Retry-After', String(error.retryAfterSeconds));
         }
         const { status, body } = httpError(error, deps.logger, id);
-        send(res, status, body);
+        answer(status, body);
       },
     );
     return true;

@@ -6,3 +6,4 @@ export { signJwt } from './http/jwt';
 export { signWebhook } from './http/webhook-signature';
 export type { OrderView, OrderViews } from './queries/order-views';
 export type { ProjectionAdmin } from './routes/projections-admin';
+export { makeDashboard, type Dashboard, type DashboardSummary } from './queries/dashboard';

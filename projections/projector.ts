@@ -4,7 +4,7 @@ import { batchDone } from '../infra/kafka/batch-done';
 import type { Knex } from 'knex';
 import type { RecordedEvent } from '../commands/ports';
 import { fromEventMessage, topicsFor } from '../infra/kafka/event-message';
-import type { Logger } from '../infra/log';
+import { correlationIdsOf, type Logger } from '../infra/log';
 import { projectionsNamed } from './all';
 import { applyEvents, lockName, type DeadLetter } from './apply';
 import type { Projection } from './projection';
@@ -105,13 +105,15 @@ export async function startProjectors(deps: ProjectorDeps) {
         await deps.afterCommit?.(projection.name, events);
         await batchDone(consumer, batch, resolveOffset, heartbeat);
         const oldest = events.reduce((min, e) => Math.min(min, e.recordedAt.getTime()), Infinity);
-        plog.debug(
+        // One line per batch, naming the requests behind it: grep <requestId> finds it.
+        plog.info(
           {
             partition: batch.partition,
             size: batch.messages.length,
             applyMs: applied - started,
             commitMs: Date.now() - applied,
             oldestAgeMs: Number.isFinite(oldest) ? started - oldest : null,
+            correlationIds: correlationIdsOf(events),
           },
           'batch projected',
         );

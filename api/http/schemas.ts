@@ -73,6 +73,11 @@ export const idempotencyKey = z
   .regex(/^[\x20-\x7e]{1,128}$/, 'must be 1-128 printable characters');
 export const orderIdParam = z.uuid();
 export const skuIdParam = id64;
+export const jobIdParam = z.uuid();
+
+export const rebuildBody = z.strictObject({
+  projections: z.array(z.string().min(1).max(64)).min(1).max(10).optional(),
+});
 
 export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const result = schema.safeParse(value);

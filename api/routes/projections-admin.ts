@@ -1,10 +1,9 @@
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { requireAdmin } from '../http/authenticate';
 import { route } from '../http/async';
 import { jsonBody } from '../http/body';
-import { parse } from '../http/schemas';
+import { jobIdParam, parse, rebuildBody } from '../http/schemas';
 
 /** The port the admin routes use: built in the composition root from projections/. */
 export type ProjectionAdmin = {
@@ -13,10 +12,6 @@ export type ProjectionAdmin = {
   job(jobId: string): Promise<Record<string, unknown> | null>;
   statuses(): Promise<unknown[]>;
 };
-
-const rebuildBody = z.strictObject({
-  projections: z.array(z.string().min(1).max(64)).min(1).max(10).optional(),
-});
 
 export function projectionAdminRoutes(admin: ProjectionAdmin, authenticate: RequestHandler) {
   const router = Router();
@@ -43,7 +38,7 @@ export function projectionAdminRoutes(admin: ProjectionAdmin, authenticate: Requ
     authenticate,
     requireAdmin,
     route(async (req) => {
-      const jobId = z.uuid().safeParse(req.params.jobId);
+      const jobId = jobIdParam.safeParse(req.params.jobId);
       const job = jobId.success ? await admin.job(jobId.data) : null;
       if (!job) throw new NotFoundError(`no job ${req.params.jobId}`);
       return { status: 200, body: job };

@@ -5,3 +5,4 @@ export * from './checkpoints';
 export * from './ledger';
 export * from './sql-time';
 export * from './retry-deadlocks';
+export * from './sku-ids';

@@ -245,6 +245,11 @@ export class RedisReservationStore implements ReservationStore {
     return toReservation(orderId, hash);
   }
 
+  /** How many reservations are held now (pending orders): the size of the due set. */
+  async countReservations(): Promise<number> {
+    return this.call(this.redis.zcard(this.keys.due));
+  }
+
   async reservationsDue(before: Date, limit: number): Promise<Reservation[]> {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new ValidationError('limit must be >= 1');
     const orderIds = await this.call(

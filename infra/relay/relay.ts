@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { EventStore } from '../../commands/ports';
 import { readCheckpoint, saveCheckpoint } from '../db/checkpoints';
 import { ensureTopics, toEventMessage, topicsFor } from '../kafka';
-import type { Logger } from '../log';
+import { correlationIdsOf, type Logger } from '../log';
 
 export type RelayDeps = {
   eventStore: EventStore;
@@ -80,6 +80,16 @@ export function startRelay(deps: RelayDeps) {
     await saveCheckpoint(deps.db, name, last);
     status.published += events.length;
     status.lastPublishedAt = new Date();
+    // One line per batch, naming the requests behind it: grep <requestId> finds the relay too.
+    log.info(
+      {
+        count: events.length,
+        from: String(events[0]!.position),
+        to: String(last),
+        correlationIds: correlationIdsOf(events),
+      },
+      'events published',
+    );
     return last;
   }
 

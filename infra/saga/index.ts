@@ -1,2 +1,3 @@
 export * from './saga';
 export * from './every';
+export * from './count';

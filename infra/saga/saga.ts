@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
 import type { CommandContext } from '../../commands/context';
 import { timerChange } from '../../commands/saga/timers';
+import { retryDeadlocks } from '../db/retry-deadlocks';
 import { sqlTime } from '../db/sql-time';
 import { batchDone, ensureTopics, fromEventMessage, topicsFor } from '../kafka';
 import type { Logger } from '../log';
@@ -15,6 +16,8 @@ export type SagaDeps = {
   expireOrder(orderId: string, context: CommandContext): Promise<{ status: string }>;
   /** How often due timers are looked for. */
   tickMs?: number;
+  /** Called with how many timers a round fired (metrics). */
+  onFired?: (count: number) => void;
   batch?: number;
 };
 
@@ -40,31 +43,57 @@ export async function startSaga(deps: SagaDeps) {
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
       if (batch.messages.length === 0) return;
-      await deps.db.transaction(async (trx) => {
-        for (const message of batch.messages) {
-          let change;
-          try {
-            change = timerChange(fromEventMessage(message.value));
-          } catch (error) {
-            log.warn({ err: error, offset: message.offset }, 'unreadable message skipped');
-            continue;
-          }
-          if (!change) continue;
-          if (change.kind === 'start') {
+      const starts: [string, string, string][] = [];
+      const ends: string[] = [];
+      const correlationIds = new Set<string>();
+      for (const message of batch.messages) {
+        let change;
+        try {
+          const event = fromEventMessage(message.value);
+          change = timerChange(event);
+          const { correlationId } = event.metadata;
+          if (change && typeof correlationId === 'string') correlationIds.add(correlationId);
+        } catch (error) {
+          log.warn({ err: error, offset: message.offset }, 'unreadable message skipped');
+          continue;
+        }
+        if (change?.kind === 'start') {
+          starts.push([
+            change.orderId,
+            sqlTime(new Date(change.expiresAt)),
+            change.position.toString(),
+          ]);
+        } else if (change?.kind === 'end') {
+          ends.push(change.orderId);
+        }
+      }
+      // Two statements a batch, not one a message; the firing loop locks the same rows, so a
+      // deadlock (one side rolled back whole) is simply run again.
+      await retryDeadlocks(() =>
+        deps.db.transaction(async (trx) => {
+          if (starts.length > 0) {
             await trx.raw(
               `INSERT IGNORE INTO saga_timers (order_id, expires_at, status, position, fired_at)
-               VALUES (?, ?, 'PENDING', ?, NULL)`,
-              [change.orderId, sqlTime(new Date(change.expiresAt)), change.position.toString()],
-            );
-          } else {
-            await trx.raw(
-              `UPDATE saga_timers SET status = 'DONE' WHERE order_id = ? AND status = 'PENDING'`,
-              [change.orderId],
+               VALUES ${starts.map(() => "(?, ?, 'PENDING', ?, NULL)").join(', ')}`,
+              starts.flat(),
             );
           }
-        }
-      });
+          if (ends.length > 0) {
+            await trx('saga_timers')
+              .whereIn('order_id', [...new Set(ends)].sort())
+              .andWhere({ status: 'PENDING' })
+              .update({ status: 'DONE' });
+          }
+        }),
+      );
       await batchDone(consumer, batch, resolveOffset, heartbeat);
+      // One line per batch, naming the requests behind it: grep <requestId> finds the saga too.
+      if (starts.length + ends.length > 0) {
+        log.info(
+          { started: starts.length, ended: ends.length, correlationIds: [...correlationIds] },
+          'timers updated',
+        );
+      }
     },
   });
 
@@ -74,33 +103,39 @@ export async function startSaga(deps: SagaDeps) {
 
   async function fireDue(): Promise<number> {
     const now = deps.clock();
-    return deps.db.transaction(async (trx) => {
-      const [rows] = (await trx.raw(
-        `SELECT order_id FROM saga_timers WHERE status = 'PENDING' AND expires_at <= ?
+    return retryDeadlocks(() =>
+      deps.db.transaction(async (trx) => {
+        const [rows] = (await trx.raw(
+          `SELECT order_id FROM saga_timers WHERE status = 'PENDING' AND expires_at <= ?
          ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [sqlTime(now), limit],
-      )) as [{ order_id: string }[]];
-      const ended: string[] = [];
-      await Promise.all(
-        rows.map(async ({ order_id: orderId }) => {
-          const context = {
-            correlationId: `saga-${orderId}`,
-            causationId: `timer-${orderId}`,
-            userId: 'saga',
-          };
-          const result = await deps.expireOrder(orderId, context);
-          // Still PENDING: not due by the decider's clock yet; the timer stays.
-          if (result.status !== 'PENDING') ended.push(orderId);
-        }),
-      );
-      if (ended.length > 0) {
-        await trx('saga_timers')
-          .whereIn('order_id', ended)
-          .update({ status: 'FIRED', fired_at: sqlTime(deps.clock()) });
-      }
-      fired += ended.length;
-      return rows.length;
-    });
+          [sqlTime(now), limit],
+        )) as [{ order_id: string }[]];
+        const ended: string[] = [];
+        await Promise.all(
+          rows.map(async ({ order_id: orderId }) => {
+            const context = {
+              correlationId: `saga-${orderId}`,
+              causationId: `timer-${orderId}`,
+              userId: 'saga',
+            };
+            const result = await deps.expireOrder(orderId, context);
+            // Still PENDING: not due by the decider's clock yet; the timer stays.
+            if (result.status !== 'PENDING') ended.push(orderId);
+          }),
+        );
+        if (ended.length > 0) {
+          await trx('saga_timers')
+            .whereIn('order_id', ended)
+            .update({ status: 'FIRED', fired_at: sqlTime(deps.clock()) });
+        }
+        fired += ended.length;
+        if (ended.length > 0) {
+          log.info({ fired: ended.length, orderIds: ended }, 'timers fired: orders expired');
+          deps.onFired?.(ended.length);
+        }
+        return rows.length;
+      }),
+    );
   }
 
   const loop = (async () => {

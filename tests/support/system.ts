@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { signJwt, signWebhook } from '../../api';
 import type { RecordedEvent } from '../../commands/ports';
 import { MysqlEventStore } from '../../infra/eventstore';
-import { createLogger } from '../../infra/log';
+import { createLogger, type Logger } from '../../infra/log';
 import { startSystem, type System } from '../../main';
 import { testConfig } from './config';
 import { client } from './http';
@@ -20,7 +20,7 @@ export type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
  */
 export async function startTestSystem(
   env: Record<string, string> = {},
-  options: { database?: TestDatabase; label?: string } = {},
+  options: { database?: TestDatabase; label?: string; logger?: Logger } = {},
 ) {
   const database = options.database ?? (await createTestDatabase(options.label ?? 'api'));
   const prefix = `t-${randomBytes(4).toString('hex')}`;
@@ -34,7 +34,10 @@ export async function startTestSystem(
     RATE_LIMIT_ADDRESS_PER_SECOND: '0',
     ...env,
   });
-  let system: System | undefined = await startSystem(config, createLogger({ level: 'silent' }));
+  let system: System | undefined = await startSystem(
+    config,
+    options.logger ?? createLogger({ level: 'silent' }),
+  );
   const base = `http://127.0.0.1:${system.port}`;
   const store = new MysqlEventStore(database.connect());
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');

@@ -1,0 +1,3 @@
+export { openApiDocument, type OpenApiDocument } from './document';
+export { openApiRoutes } from './routes';
+export { OPERATIONS } from './operations';

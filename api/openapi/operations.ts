@@ -1,0 +1,265 @@
+import type { z } from 'zod';
+import {
+  createSkuBody,
+  getOrderQuery,
+  idempotencyKey,
+  jobIdParam,
+  listOrdersQuery,
+  orderIdParam,
+  paymentCallbackBody,
+  placeOrderBody,
+  rebuildBody,
+  restockBody,
+  skuIdParam,
+} from '../http/schemas';
+import * as answer from './responses';
+
+/** Who may call an operation: the security scheme and role the document states. */
+export type Access = 'public' | 'customer' | 'admin' | 'signature';
+
+export type Operation = {
+  method: 'get' | 'post';
+  /** In OpenAPI form: `/v1/orders/{orderId}`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  access: Access;
+  params?: Record<string, z.ZodType>;
+  query?: z.ZodObject;
+  headers?: { name: string; schema: z.ZodType; description: string }[];
+  body?: z.ZodType;
+  answer: { status: number; description: string; schema?: z.ZodType; mediaType?: string };
+  /** Error statuses besides those of its access (401/403 are added from it). */
+  errors: number[];
+};
+
+const orderId = { orderId: orderIdParam };
+
+/** Every operation of API.md, with the schemas that validate its input. */
+export const OPERATIONS: readonly Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/admin/skus',
+    tag: 'catalog',
+    summary: 'List a SKU for sale',
+    access: 'admin',
+    body: createSkuBody,
+    answer: { status: 201, description: 'the SKU as listed', schema: answer.skuCreated },
+    errors: [400, 409, 413, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/skus/{skuId}/restock',
+    tag: 'catalog',
+    summary: 'Add stock to a SKU',
+    access: 'admin',
+    params: { skuId: skuIdParam },
+    body: restockBody,
+    answer: { status: 200, description: 'the SKU after the restock', schema: answer.restocked },
+    errors: [400, 404, 413, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/skus/{skuId}',
+    tag: 'catalog',
+    summary: 'A SKU and the units that can still be bought',
+    access: 'customer',
+    params: { skuId: skuIdParam },
+    answer: { status: 200, description: 'the SKU', schema: answer.skuView },
+    errors: [404, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/orders',
+    tag: 'orders',
+    summary: 'Place an order: reserve every line atomically, or none',
+    description:
+      'Served by the purchase fast path (api/fast-purchase.ts) ahead of express, with the same ' +
+      'validation and errors. The same Idempotency-Key from the same user with the same body ' +
+      'answers the first answer again; with another body, 409 IDEMPOTENCY_KEY_REUSED.',
+    access: 'customer',
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        schema: idempotencyKey,
+        description: '1-128 printable characters; makes a retry safe',
+      },
+    ],
+    body: placeOrderBody,
+    answer: { status: 201, description: 'the order, PENDING', schema: answer.orderPlaced },
+    errors: [400, 404, 409, 413, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/orders',
+    tag: 'orders',
+    summary: "The caller's own orders, newest first",
+    access: 'customer',
+    query: listOrdersQuery,
+    answer: { status: 200, description: 'a page of orders', schema: answer.orderList },
+    errors: [400, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/orders/{orderId}',
+    tag: 'orders',
+    summary: 'One order from the read model',
+    description:
+      '`?minRevision=N` waits up to 5 s for the read model to reach revision N ' +
+      '(read-your-writes); the body then says `"stale": true` if it did not. ' +
+      "Another user's order is 404.",
+    access: 'customer',
+    params: orderId,
+    query: getOrderQuery,
+    answer: { status: 200, description: 'the order', schema: answer.orderView },
+    errors: [400, 404, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/orders/{orderId}/payments',
+    tag: 'orders',
+    summary: 'Start a payment attempt',
+    access: 'customer',
+    params: orderId,
+    answer: { status: 201, description: 'the attempt, PENDING', schema: answer.paymentStarted },
+    errors: [404, 409, 429, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/orders/{orderId}/cancel',
+    tag: 'orders',
+    summary: 'Cancel a PENDING order; its stock goes back',
+    access: 'customer',
+    params: orderId,
+    answer: { status: 200, description: 'the order, CANCELLED', schema: answer.orderCancelled },
+    errors: [404, 409, 429, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/payments/callback',
+    tag: 'payments',
+    summary: "The payment provider's result of an attempt",
+    description:
+      'SUCCEEDED confirms a PENDING order; FAILED marks the attempt failed; a success for an ' +
+      'EXPIRED or CANCELLED order, or a second success, is refunded. The same transactionId ' +
+      'again answers the same result and changes nothing.',
+    access: 'signature',
+    body: paymentCallbackBody,
+    answer: { status: 200, description: 'the outcome', schema: answer.callbackAnswer },
+    errors: [400, 404, 413, 422, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/orders/{orderId}/events',
+    tag: 'audit',
+    summary: "An order's events, straight from the event store",
+    access: 'admin',
+    params: orderId,
+    answer: { status: 200, description: 'the stream', schema: answer.orderEvents },
+    errors: [404, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/skus/{skuId}/audit',
+    tag: 'audit',
+    summary: 'Reconcile a SKU: hot counter, ledger and event store',
+    access: 'admin',
+    params: { skuId: skuIdParam },
+    answer: { status: 200, description: 'the reconciliation', schema: answer.skuAudit },
+    errors: [404, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/projections/rebuild',
+    tag: 'projections',
+    summary: 'Rebuild read models from the event store into fresh tables, then swap them in',
+    access: 'admin',
+    body: rebuildBody,
+    answer: { status: 202, description: 'the job started', schema: answer.rebuildAccepted },
+    errors: [400, 413, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/projections/jobs/{jobId}',
+    tag: 'projections',
+    summary: 'Progress of a rebuild',
+    access: 'admin',
+    params: { jobId: jobIdParam },
+    answer: { status: 200, description: 'the job', schema: answer.rebuildJob },
+    errors: [404, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/projections',
+    tag: 'projections',
+    summary: 'Every read model: position, lag and status',
+    access: 'admin',
+    answer: { status: 200, description: 'the projections', schema: answer.projectionStatuses },
+    errors: [503],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/dashboard',
+    tag: 'operations',
+    summary: 'What the operator page shows: stock per SKU, outcomes, pending, lags, audit',
+    access: 'admin',
+    answer: { status: 200, description: 'the summary', schema: answer.dashboardSummary },
+    errors: [503],
+  },
+  {
+    method: 'get',
+    path: '/dashboard',
+    tag: 'operations',
+    summary: 'The operator page (static; it asks for an admin token and polls /v1/admin/dashboard)',
+    access: 'public',
+    answer: { status: 200, description: 'HTML', mediaType: 'text/html' },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    tag: 'operations',
+    summary: 'Liveness: 200 while the process lives',
+    access: 'public',
+    answer: { status: 200, description: 'alive', schema: answer.health },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    tag: 'operations',
+    summary: 'Readiness: 200 when every dependency of the roles this process runs answers',
+    description: 'A 503 answers the same shape, naming each dependency that did not answer.',
+    access: 'public',
+    answer: { status: 200, description: 'ready', schema: answer.readiness },
+    errors: [503],
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'operations',
+    summary: 'Prometheus metrics',
+    access: 'public',
+    answer: { status: 200, description: 'Prometheus text format 0.0.4', mediaType: 'text/plain' },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'operations',
+    summary: 'This document',
+    access: 'public',
+    answer: { status: 200, description: 'OpenAPI 3.1', mediaType: 'application/json' },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    tag: 'operations',
+    summary: 'This document as a page',
+    access: 'public',
+    answer: { status: 200, description: 'HTML', mediaType: 'text/html' },
+    errors: [],
+  },
+];

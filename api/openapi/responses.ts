@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { orderStatus } from '../http/schemas';
+
+/**
+ * The shapes of the answers, for the OpenAPI document only: the routes build their answers from
+ * typed command results, so these are checked against real answers by tests/api/openapi.
+ */
+const money = z.number().int().describe('minor units: 1999 = 19.99');
+const currency = z.string().describe('ISO 4217');
+const time = z.iso.datetime().describe('ISO 8601, UTC');
+const line = z.object({ skuId: z.string(), quantity: z.number().int(), unitPrice: money });
+const paymentStatus = z.enum(['PENDING', 'COMPLETED', 'FAILED', 'REFUNDED']);
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string().describe('stable machine-readable code, see the table in the description'),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()),
+  }),
+});
+
+export const skuCreated = z.object({
+  skuId: z.string(),
+  name: z.string(),
+  price: money,
+  currency,
+  stock: z.number().int(),
+  available: z.number().int(),
+  perUserLimit: z.number().int().nullable().describe('null: no limit'),
+});
+
+export const restocked = z.object({
+  skuId: z.string(),
+  stock: z.number().int(),
+  available: z.number().int(),
+});
+
+export const skuView = z.object({
+  skuId: z.string(),
+  name: z.string(),
+  price: money,
+  currency,
+  available: z.number().int(),
+});
+
+export const orderPlaced = z.object({
+  orderId: z.uuid(),
+  status: z.literal('PENDING'),
+  items: z.array(line),
+  total: money,
+  currency,
+  expiresAt: time,
+  revision: z.number().int(),
+});
+
+export const paymentStarted = z.object({
+  paymentId: z.uuid(),
+  orderId: z.uuid(),
+  amount: money,
+  currency,
+  status: z.literal('PENDING'),
+});
+
+export const orderCancelled = z.object({ orderId: z.uuid(), status: z.literal('CANCELLED') });
+
+export const orderView = z.object({
+  orderId: z.uuid(),
+  userId: z.string(),
+  status: orderStatus,
+  items: z.array(line),
+  total: money,
+  currency,
+  placedAt: time,
+  expiresAt: time,
+  confirmedAt: time.optional(),
+  payments: z.array(
+    z.object({
+      paymentId: z.uuid(),
+      status: paymentStatus,
+      amount: money,
+      currency,
+      transactionId: z.string().optional(),
+    }),
+  ),
+  revision: z.number().int(),
+  stale: z
+    .literal(true)
+    .optional()
+    .describe('present when ?minRevision was not reached within 5 s'),
+});
+
+export const orderList = z.object({
+  orders: z.array(orderView),
+  nextCursor: z.string().nullable(),
+});
+
+export const callbackAnswer = z.object({
+  orderId: z.uuid(),
+  orderStatus: orderStatus,
+  paymentStatus,
+});
+
+export const orderEvents = z.object({
+  streamId: z.string(),
+  events: z.array(
+    z.object({
+      type: z.string(),
+      revision: z.number().int(),
+      position: z.number().int(),
+      data: z.record(z.string(), z.unknown()),
+      metadata: z.object({
+        correlationId: z.string().nullable(),
+        causationId: z.string().nullable(),
+        userId: z.string().nullable(),
+      }),
+      recordedAt: time,
+    }),
+  ),
+});
+
+export const skuAudit = z.object({
+  skuId: z.string(),
+  ledger: z.array(
+    z.object({
+      delta: z.number().int(),
+      reason: z.enum(['RESTOCK', 'RESERVE', 'RELEASE', 'SELL']),
+      refId: z.string(),
+      at: time,
+    }),
+  ),
+  totals: z.object({
+    stocked: z.number().int(),
+    reserved: z.number().int(),
+    sold: z.number().int(),
+    released: z.number().int(),
+  }),
+  available: z.number().int().nullable().describe('the hot counter; null when Redis lacks the SKU'),
+  eventStore: z
+    .object({
+      stocked: z.number().int(),
+      reserved: z.number().int(),
+      sold: z.number().int(),
+      available: z.number().int(),
+    })
+    .nullable()
+    .describe('the same totals as the event store tells them'),
+  consistent: z.boolean(),
+  discrepancies: z.array(z.record(z.string(), z.unknown())),
+});
+
+export const rebuildAccepted = z.object({ jobId: z.uuid() });
+
+export const rebuildJob = z.object({
+  jobId: z.uuid(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+  projections: z.array(z.string()),
+  processed: z.number().int(),
+  total: z.number().int(),
+  error: z.string().optional(),
+});
+
+export const projectionStatuses = z.array(
+  z.object({
+    name: z.string(),
+    position: z.string().describe('global position, a decimal string'),
+    lagMs: z.number().int(),
+    status: z.enum(['LIVE', 'LAGGING', 'REBUILDING']),
+    deadLetters: z.number().int(),
+  }),
+);
+
+export const health = z.object({ status: z.literal('ok') });
+
+export const readiness = z.object({
+  status: z.enum(['ready', 'unavailable']),
+  checks: z.record(
+    z.string().describe('a dependency: mysql, eventStore, redis, kafka'),
+    z.object({ ok: z.boolean(), error: z.string().optional() }),
+  ),
+});
+
+export const dashboardSummary = z.object({
+  at: time,
+  skus: z.array(
+    z.object({
+      skuId: z.string(),
+      name: z.string(),
+      stocked: z.number().int(),
+      available: z.number().int(),
+      reserved: z.number().int(),
+      sold: z.number().int(),
+    }),
+  ),
+  outcomes: z
+    .record(z.string(), z.number())
+    .describe('reservation outcomes counted by the answering process since it started'),
+  pendingReservations: z.number().int(),
+  projections: z.array(
+    z.object({
+      name: z.string(),
+      lagMs: z.number().int(),
+      status: z.string(),
+      deadLetters: z.number().int(),
+    }),
+  ),
+  audit: z.object({
+    at: time.nullable(),
+    discrepancies: z.array(z.looseObject({ skuId: z.string() })),
+  }),
+});

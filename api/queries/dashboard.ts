@@ -1,0 +1,99 @@
+/** What the operator page shows; one JSON answer, polled every second or so. */
+export type DashboardSummary = {
+  at: string;
+  skus: {
+    skuId: string;
+    name: string;
+    stocked: number;
+    available: number;
+    reserved: number;
+    sold: number;
+  }[];
+  /** Reservation outcomes counted by this process since it started (accepted, sold_out, ...). */
+  outcomes: Record<string, number>;
+  /** Reservations held now, across every process (Redis). */
+  pendingReservations: number;
+  projections: { name: string; lagMs: number; status: string; deadLetters: number }[];
+  /** The last SKU audit round: when it ran, and what did not agree. */
+  audit: { at: string | null; discrepancies: { skuId: string; [field: string]: unknown }[] };
+};
+
+export type DashboardSources = {
+  skuIds(): Promise<string[]>;
+  sku(skuId: string): Promise<{
+    skuId: string;
+    name: string;
+    stocked: number;
+    available: number;
+    sold: number;
+  } | null>;
+  outcomes(): Promise<Record<string, number>>;
+  pendingReservations(): Promise<number>;
+  projections(): Promise<DashboardSummary['projections']>;
+  audit?(skuId: string): Promise<{ discrepancies: unknown[] }>;
+  clock?: () => Date;
+  /** How long an audit round is reused: an audit folds a SKU's whole history. */
+  auditEveryMs?: number;
+};
+
+/**
+ * The operator's summary. Live numbers (stock, outcomes, pending) are read at each call; the audit
+ * folds each SKU's whole history, so its round is reused for `auditEveryMs` (10 s) and only one
+ * round runs at a time, however many pages poll.
+ */
+export function makeDashboard(sources: DashboardSources) {
+  const clock = sources.clock ?? (() => new Date());
+  const auditEveryMs = sources.auditEveryMs ?? 10_000;
+  let audit: DashboardSummary['audit'] = { at: null, discrepancies: [] };
+  let auditing: Promise<void> | undefined;
+
+  async function auditRound(skuIds: string[]) {
+    const found: DashboardSummary['audit']['discrepancies'] = [];
+    for (const skuId of skuIds) {
+      const result = await sources.audit!(skuId);
+      for (const d of result.discrepancies) found.push({ skuId, ...(d as object) });
+    }
+    audit = { at: clock().toISOString(), discrepancies: found };
+  }
+
+  return async function summary(): Promise<DashboardSummary> {
+    const skuIds = await sources.skuIds();
+    const due = audit.at === null || clock().getTime() - Date.parse(audit.at) >= auditEveryMs;
+    if (sources.audit && due && !auditing) {
+      auditing = auditRound(skuIds).finally(() => (auditing = undefined));
+      // The first round is waited for, so the page never shows "no audit yet" for long.
+      if (audit.at === null) await auditing.catch(() => undefined);
+      else auditing.catch(() => undefined);
+    }
+    const [skus, outcomes, pendingReservations, projections] = await Promise.all([
+      Promise.all(skuIds.map((id) => sources.sku(id))),
+      sources.outcomes(),
+      sources.pendingReservations(),
+      sources.projections(),
+    ]);
+    return {
+      at: clock().toISOString(),
+      skus: skus
+        .filter((s) => s !== null)
+        .map(({ skuId, name, stocked, available, sold }) => ({
+          skuId,
+          name,
+          stocked,
+          available,
+          sold,
+          reserved: stocked - available - sold,
+        })),
+      outcomes,
+      pendingReservations,
+      projections: projections.map(({ name, lagMs, status, deadLetters }) => ({
+        name,
+        lagMs,
+        status,
+        deadLetters,
+      })),
+      audit,
+    };
+  };
+}
+
+export type Dashboard = ReturnType<typeof makeDashboard>;
