@@ -2,7 +2,15 @@ import type { RecordedEvent } from '../ports';
 
 /** What an order event means for its expiry timer. */
 export type TimerChange =
-  | { kind: 'start'; orderId: string; expiresAt: string; position: bigint }
+  | {
+      kind: 'start';
+      orderId: string;
+      expiresAt: string;
+      position: bigint;
+      /** The request that placed the order, and the OrderPlaced event: what an expiry carries. */
+      correlationId: string | null;
+      placedEventId: string;
+    }
   | { kind: 'end'; orderId: string };
 
 /**
@@ -20,6 +28,11 @@ export function timerChange(event: RecordedEvent): TimerChange | null {
             orderId: data.orderId,
             expiresAt: data.expiresAt,
             position: event.position,
+            correlationId:
+              typeof event.metadata.correlationId === 'string'
+                ? event.metadata.correlationId
+                : null,
+            placedEventId: event.id,
           }
         : null;
     case 'PaymentCompleted':

@@ -7,6 +7,8 @@ import { sqlTime } from '../db/sql-time';
 import { batchDone, ensureTopics, fromEventMessage, topicsFor } from '../kafka';
 import type { Logger } from '../log';
 
+type Timer = { order_id: string; correlation_id: string | null; placed_event_id: string | null };
+
 export type SagaDeps = {
   kafka: Kafka;
   db: Knex;
@@ -43,7 +45,7 @@ export async function startSaga(deps: SagaDeps) {
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
       if (batch.messages.length === 0) return;
-      const starts: [string, string, string][] = [];
+      const starts: [string, string, string, string | null, string][] = [];
       const ends: string[] = [];
       const correlationIds = new Set<string>();
       for (const message of batch.messages) {
@@ -62,6 +64,8 @@ export async function startSaga(deps: SagaDeps) {
             change.orderId,
             sqlTime(new Date(change.expiresAt)),
             change.position.toString(),
+            change.correlationId,
+            change.placedEventId,
           ]);
         } else if (change?.kind === 'end') {
           ends.push(change.orderId);
@@ -73,8 +77,9 @@ export async function startSaga(deps: SagaDeps) {
         deps.db.transaction(async (trx) => {
           if (starts.length > 0) {
             await trx.raw(
-              `INSERT IGNORE INTO saga_timers (order_id, expires_at, status, position, fired_at)
-               VALUES ${starts.map(() => "(?, ?, 'PENDING', ?, NULL)").join(', ')}`,
+              `INSERT IGNORE INTO saga_timers
+                 (order_id, expires_at, status, position, fired_at, correlation_id, placed_event_id)
+               VALUES ${starts.map(() => "(?, ?, 'PENDING', ?, NULL, ?, ?)").join(', ')}`,
               starts.flat(),
             );
           }
@@ -106,18 +111,22 @@ export async function startSaga(deps: SagaDeps) {
     return retryDeadlocks(() =>
       deps.db.transaction(async (trx) => {
         const [rows] = (await trx.raw(
-          `SELECT order_id FROM saga_timers WHERE status = 'PENDING' AND expires_at <= ?
-         ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+          `SELECT order_id, correlation_id, placed_event_id FROM saga_timers
+           WHERE status = 'PENDING' AND expires_at <= ?
+           ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED`,
           [sqlTime(now), limit],
-        )) as [{ order_id: string }[]];
+        )) as [Timer[]];
         const ended: string[] = [];
+        const correlationIds = new Set<string>();
         await Promise.all(
-          rows.map(async ({ order_id: orderId }) => {
+          rows.map(async ({ order_id: orderId, correlation_id, placed_event_id }) => {
+            // The expiry belongs to the request that placed the order, and was caused by its event.
             const context = {
-              correlationId: `saga-${orderId}`,
-              causationId: `timer-${orderId}`,
+              correlationId: correlation_id ?? `saga-${orderId}`,
+              causationId: placed_event_id ?? `timer-${orderId}`,
               userId: 'saga',
             };
+            correlationIds.add(context.correlationId);
             const result = await deps.expireOrder(orderId, context);
             // Still PENDING: not due by the decider's clock yet; the timer stays.
             if (result.status !== 'PENDING') ended.push(orderId);
@@ -130,7 +139,10 @@ export async function startSaga(deps: SagaDeps) {
         }
         fired += ended.length;
         if (ended.length > 0) {
-          log.info({ fired: ended.length, orderIds: ended }, 'timers fired: orders expired');
+          log.info(
+            { fired: ended.length, orderIds: ended, correlationIds: [...correlationIds] },
+            'timers fired: orders expired',
+          );
           deps.onFired?.(ended.length);
         }
         return rows.length;

@@ -61,6 +61,19 @@ describe('the saga', () => {
     expect(ids).not.toContain(paid!.orderId);
     expect(ids).not.toContain(cancelled!.orderId);
     expect(expired.every((e) => e.metadata.userId === 'saga')).toBe(true);
+    // Each expiry carries the correlation id of the request that placed its order, and names the
+    // OrderPlaced event as its cause: one grep follows an order from its request to its end.
+    const placedEvents = new Map(
+      (await t.events((e) => e.type === 'OrderPlaced')).map((e) => [
+        (e.data as { orderId: string }).orderId,
+        e,
+      ]),
+    );
+    for (const e of expired) {
+      const placedEvent = placedEvents.get((e.data as { orderId: string }).orderId)!;
+      expect(e.metadata.correlationId).toBe(placedEvent.metadata.correlationId);
+      expect(e.metadata.causationId).toBe(placedEvent.id);
+    }
 
     // Every reservation released: all but the sold unit are back on sale.
     for (let i = 0; i < 100 && (await t.available('S1')) < 399; i++) {

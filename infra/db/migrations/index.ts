@@ -3,6 +3,7 @@ import * as eventStore from './001-event-store';
 import * as readModels from './002-read-models';
 import * as processState from './003-process-state';
 import * as projectionSupport from './004-projection-support';
+import * as timerCorrelation from './005-timer-correlation';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -15,6 +16,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['002-read-models', readModels],
   ['003-process-state', processState],
   ['004-projection-support', projectionSupport],
+  ['005-timer-correlation', timerCorrelation],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
