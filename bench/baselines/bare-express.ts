@@ -7,4 +7,8 @@ app.set('etag', false);
 app.post('/v1/orders', (_req, res) => {
   res.status(201).json({ ok: true });
 });
-app.listen(Number(process.env.PORT ?? 4001), '127.0.0.1');
+const server = app.listen(Number(process.env.PORT ?? 4001), '127.0.0.1');
+process.once('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});

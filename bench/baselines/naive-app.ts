@@ -1,7 +1,9 @@
 /**
- * The design a flash-sale architecture replaces: every attempt is a MySQL transaction that
- * decrements stock with `UPDATE ... WHERE stock >= ?` and inserts the order. Same JWT check as
- * the real service, so the comparison is about the inventory design only.
+ * The design a flash-sale architecture replaces: every attempt is one MySQL transaction,
+ * `UPDATE skus SET stock = stock - 1 WHERE id = ? AND stock > 0` (for any quantity:
+ * `stock - q ... AND stock >= q`) then `INSERT` of the order. A unique (user, SKU) index is its
+ * one-per-user rule. Same JWT check as the real service, so the comparison is about the
+ * inventory design only. Tables: bench/support/targets.ts.
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
@@ -51,11 +53,20 @@ app.post('/v1/orders', express.json(), async (req, res) => {
     ]);
     await conn.commit();
     res.status(201).json({ orderId });
-  } catch {
+  } catch (error) {
     await conn.rollback().catch(() => undefined);
+    if ((error as { code?: string }).code === 'ER_DUP_ENTRY') {
+      res.status(409).json({ error: { code: 'LIMIT_EXCEEDED' } });
+      return;
+    }
     res.status(503).json({ error: { code: 'UNAVAILABLE' } });
   } finally {
     conn.release();
   }
 });
-app.listen(Number(process.env.PORT ?? 4002), '127.0.0.1');
+const server = app.listen(Number(process.env.PORT ?? 4002), '127.0.0.1');
+// A normal exit, so `node --cpu-prof` writes its profile.
+process.once('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => void pool.end().finally(() => process.exit(0)));
+});

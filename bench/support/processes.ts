@@ -3,17 +3,22 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 
-export type Server = { name: string; url: string; stop(): Promise<void> };
+export type Server = { name: string; url: string; pid: number; stop(): Promise<void> };
 
-/** Starts a TypeScript entry point in its own process and waits until `ready` answers. */
+/**
+ * Starts a TypeScript entry point in its own process and waits until `ready` answers.
+ * `nodeArgs` go to node (e.g. `--cpu-prof`).
+ */
 export async function startServer(
   name: string,
   entry: string,
   port: number,
   env: Record<string, string>,
   readyPath = '/readyz',
+  nodeArgs: string[] = [],
 ): Promise<Server> {
-  const child: ChildProcess = spawn(join(root, 'node_modules', '.bin', 'tsx'), [entry], {
+  // One node process: the `tsx` command would be a parent relaying signals to a child.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, entry], {
     cwd: root,
     env: { ...process.env, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -38,6 +43,7 @@ export async function startServer(
   return {
     name,
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

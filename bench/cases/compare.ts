@@ -1,0 +1,190 @@
+import { checkNaive, checkSystem } from '../support/checks';
+import { runLoad } from '../support/load';
+import { printCase, printRun } from '../support/table';
+import { startTargets, type BenchSku } from '../support/targets';
+import { FreshUsers, tokenFor } from '../support/tokens';
+import type { BenchResult, RunSummary, Verdict } from '../support/types';
+
+export type CaseOptions = { seconds: number; connections: number[] };
+
+/** Enough units to last any run on this machine: the "while stock lasts" figures. */
+const HOT: BenchSku = { skuId: 'hot', stock: 50_000_000, perUserLimit: 1 };
+/** Gone within the first requests of the first run: the "sold out" figures. */
+const LIMITED: BenchSku = { skuId: 'limited', stock: 100, perUserLimit: 1 };
+/** Requests per second a target could reach here, with room to spare: tokens signed ahead. */
+const CEILING = { system: 14_000, naive: 3_000, bare: 9_000 } as const;
+
+const orderBody = (skuId: string) => JSON.stringify({ items: [{ skuId, quantity: 1 }] });
+
+/**
+ * This system (a) against the naive design (b) and a bare express endpoint (c): one hot SKU,
+ * a distinct user and Idempotency-Key per request, each connection count in turn.
+ */
+export async function compareCase({ seconds, connections }: CaseOptions): Promise<BenchResult> {
+  const startedAt = new Date().toISOString();
+  const skus = [HOT, LIMITED];
+  const targets = await startTargets(['system', 'naive', 'bare'], skus);
+  try {
+    const urls = {
+      system: targets.system!.url,
+      naive: targets.naive!.url,
+      bare: targets.bare!.url,
+    };
+    const users = {
+      system: new FreshUsers('sys'),
+      naive: new FreshUsers('naive'),
+      bare: new FreshUsers('bare'),
+    };
+    let key = 0;
+    const load = (
+      target: keyof typeof urls,
+      scenario: string,
+      label: string,
+      sku: BenchSku,
+      conns: number,
+      duration = seconds,
+    ) => {
+      users[target].prepare(CEILING[target] * duration);
+      return runLoad({
+        target,
+        scenario,
+        label,
+        url: urls[target],
+        pid: targets[target]!.pid,
+        connections: conns,
+        seconds: duration,
+        body: orderBody(sku.skuId),
+        nextHeaders: () => ({
+          authorization: `Bearer ${users[target].next()}`,
+          'idempotency-key': `k-${key++}`,
+        }),
+      });
+    };
+
+    const warmed = { system: 0, naive: 0, bare: 0 };
+    const warm = new Set<string>();
+    const runs: RunSummary[] = [];
+    for (const conns of connections) {
+      for (const [target, scenario, label, sku] of [
+        ['bare', 'ceiling', '(c) bare express (ceiling)', HOT],
+        ['naive', 'stock lasts', '(b) naive, while stock lasts', HOT],
+        ['naive', 'sold out', '(b) naive, sold out', LIMITED],
+        ['system', 'stock lasts', '(a) system, while stock lasts', HOT],
+        ['system', 'sold out', '(a) system, sold out', LIMITED],
+      ] as const) {
+        if (!warm.has(`${target} ${conns}`)) {
+          // JIT, pools, connections and caches warm before measuring (fresh users, hot SKU).
+          warmed[target] += (await load(target, 'warm-up', 'warm-up', HOT, conns, 3)).accepted;
+          warm.add(`${target} ${conns}`);
+        }
+        const run = await load(target, scenario, label, sku, conns);
+        printRun(run);
+        runs.push(run);
+      }
+    }
+
+    const admin = tokenFor('bench-admin', 'admin');
+    const answered = (target: keyof typeof urls) =>
+      warmed[target] + runs.filter((r) => r.target === target).reduce((s, r) => s + r.accepted, 0);
+    const checks = [
+      ...(await checkSystem(targets.system!.db, urls.system, admin, skus, answered('system'))),
+      ...(await checkNaive(targets.naive!.db, skus, answered('naive'))),
+    ];
+    const result: BenchResult = {
+      case: 'compare',
+      title: 'POST /v1/orders: this system (a), the naive design (b), bare express (c)',
+      description:
+        'One hot SKU, a distinct user and Idempotency-Key per request, autocannon in the same ' +
+        `process as the bench; ${seconds} s per run. "While stock lasts": ${HOT.stock.toLocaleString('en-US')} units. ` +
+        `"Sold out": a SKU of ${LIMITED.stock} units, gone within the first requests.`,
+      startedAt,
+      seconds,
+      connections,
+      runs,
+      ratios: ratiosOf(runs, connections),
+      checks,
+      verdicts: [],
+    };
+    result.verdicts = verdictsOf(result);
+    printCase(result);
+    return result;
+  } finally {
+    await targets.stop();
+  }
+}
+
+function ratiosOf(runs: RunSummary[], connections: number[]) {
+  return connections.flatMap((conns) => {
+    const get = (target: string, scenario: string) =>
+      runs.find((r) => r.target === target && r.scenario === scenario && r.connections === conns)!;
+    const bare = get('bare', 'ceiling');
+    const naive = get('naive', 'stock lasts');
+    const hot = get('system', 'stock lasts');
+    const soldOut = get('system', 'sold out');
+    return [
+      {
+        connections: conns,
+        name: '(a)/(b) accepted orders/s, while stock lasts',
+        value: hot.acceptedPerSecond / naive.acceptedPerSecond,
+      },
+      {
+        connections: conns,
+        name: '(a)/(c) requests/s, while stock lasts',
+        value: hot.requestsPerSecond / bare.requestsPerSecond,
+      },
+      {
+        connections: conns,
+        name: '(a)/(c) requests/s, sold out',
+        value: soldOut.requestsPerSecond / bare.requestsPerSecond,
+      },
+    ];
+  });
+}
+
+function verdictsOf(result: BenchResult): Verdict[] {
+  const verdicts: Verdict[] = [];
+  for (const r of result.ratios) {
+    const [goal, at] = r.name.startsWith('(a)/(b)') ? [4, '≥ 4×'] : [0.7, '≥ 0.70×'];
+    verdicts.push({
+      name: `${r.name}, ${r.connections} connections`,
+      goal: at,
+      measured: `${r.value.toFixed(2)}×`,
+      met: r.value >= goal,
+    });
+  }
+  for (const run of result.runs.filter((r) => r.target === 'system' && r.connections === 100)) {
+    verdicts.push({
+      name: `p99 of ${run.label}, 100 connections`,
+      goal: '< 50 ms',
+      measured: `${run.p99} ms`,
+      met: run.p99 < 50,
+    });
+  }
+  const system = result.runs.filter((r) => r.target === 'system');
+  const fivexx = system.reduce((s, r) => s + r.status5xx, 0);
+  verdicts.push({
+    name: '5xx answers of (a)',
+    goal: '0',
+    measured: String(fivexx),
+    met: fivexx === 0,
+  });
+  const oversell = result.checks.filter(
+    (c) => c.target === 'system' && c.name.startsWith('no oversell'),
+  );
+  verdicts.push({
+    name: 'oversell of (a)',
+    goal: 'none',
+    measured: oversell.every((c) => c.ok) ? 'none' : 'found',
+    met: oversell.every((c) => c.ok),
+  });
+  const dups = result.checks.filter(
+    (c) => c.target === 'system' && c.name.startsWith('no duplicate'),
+  );
+  verdicts.push({
+    name: 'duplicate orders of (a)',
+    goal: 'none',
+    measured: dups.every((c) => c.ok) ? 'none' : 'found',
+    met: dups.every((c) => c.ok),
+  });
+  return verdicts;
+}

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import type { Knex } from 'knex';
+import { connectMysql, parseMysqlUrl } from '../../infra/db';
+import { startServer, type Server } from './processes';
+import { JWT_SECRET, tokenFor } from './tokens';
+
+export type BenchSku = { skuId: string; stock: number; perUserLimit?: number };
+export type Target = { url: string; pid: number; db: Knex };
+export type Targets = {
+  system?: Target & { redisPrefix: string };
+  naive?: Target;
+  bare?: { url: string; pid: number };
+  stop(): Promise<void>;
+};
+
+const base = parseMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale');
+const urlOf = (database: string) =>
+  `mysql://${base.user}${base.password ? `:${base.password}` : ''}@${base.host}:${base.port}/${database}`;
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Ports 4600-4602: the range the bench may use on shared machines. */
+export const PORTS = { system: 4600, naive: 4601, bare: 4602 } as const;
+
+async function freshDatabase(name: string) {
+  const server = connectMysql(
+    { ...base, database: name },
+    { pool: { min: 0, max: 1 }, withDatabase: false },
+  );
+  await server.raw('DROP DATABASE IF EXISTS ??', [name]);
+  await server.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4', [name]);
+  await server.destroy();
+  return connectMysql({ ...base, database: name }, { pool: { min: 0, max: 2 } });
+}
+
+/** BENCH_PROFILE_DIR=dir: the service writes a V8 CPU profile there when it stops. */
+const profileArgs = () =>
+  process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+
+async function startSystem(skus: BenchSku[]) {
+  const db = await freshDatabase('bench_orders');
+  const redisPrefix = `bench-${randomBytes(3).toString('hex')}`;
+  const server = await startServer(
+    'system',
+    'main.ts',
+    PORTS.system,
+    {
+      JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      ROLES: 'api',
+      MYSQL_URL: urlOf('bench_orders'),
+      REDIS_KEY_PREFIX: redisPrefix,
+      PAYMENT_WEBHOOK_SECRET: 'bench-only-webhook-secret-0123',
+      // Every request comes from 127.0.0.1: a per-address limit would measure the limiter.
+      RATE_LIMIT_USER_PER_SECOND: '0',
+      RATE_LIMIT_ADDRESS_PER_SECOND: '0',
+      NODE_ENV: 'production',
+    },
+    '/readyz',
+    profileArgs(),
+  );
+  const admin = tokenFor('bench-admin', 'admin');
+  for (const sku of skus) {
+    const res = await fetch(`${server.url}/v1/admin/skus`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ name: sku.skuId, price: 1999, currency: 'EUR', ...sku }),
+    });
+    if (res.status !== 201)
+      throw new Error(`listing ${sku.skuId}: ${res.status} ${await res.text()}`);
+  }
+  return { server, db, redisPrefix };
+}
+
+async function startNaive(skus: BenchSku[]) {
+  const db = await freshDatabase('bench_naive');
+  await db.raw(
+    'CREATE TABLE skus (id VARCHAR(64) PRIMARY KEY, stock INT NOT NULL, stocked INT NOT NULL)',
+  );
+  await db.raw(
+    'CREATE TABLE orders (id CHAR(36) PRIMARY KEY, user_id VARCHAR(64) NOT NULL, sku_id VARCHAR(64) NOT NULL, quantity INT NOT NULL, UNIQUE KEY one_per_user (user_id, sku_id))',
+  );
+  await db('skus').insert(skus.map((s) => ({ id: s.skuId, stock: s.stock, stocked: s.stock })));
+  const server = await startServer(
+    'naive',
+    'bench/baselines/naive-app.ts',
+    PORTS.naive,
+    { JWT_SECRET, MYSQL_URL: urlOf('bench_naive') },
+    '/v1/orders',
+  );
+  return { server, db };
+}
+
+/** Fresh stores (databases `bench_orders`, `bench_naive`, a `bench-*` Redis prefix) and servers. */
+export async function startTargets(
+  which: readonly ('system' | 'naive' | 'bare')[],
+  skus: BenchSku[],
+): Promise<Targets> {
+  const servers: Server[] = [];
+  const dbs: Knex[] = [];
+  const targets: Targets = {
+    stop: async () => {
+      await Promise.all(servers.map((s) => s.stop()));
+      await Promise.all(dbs.map((db) => db.destroy()));
+      if (targets.system) await dropRedisKeys(targets.system.redisPrefix);
+    },
+  };
+  try {
+    if (which.includes('system')) {
+      const { server, db, redisPrefix } = await startSystem(skus);
+      servers.push(server);
+      dbs.push(db);
+      targets.system = { url: server.url, pid: server.pid, db, redisPrefix };
+    }
+    if (which.includes('naive')) {
+      const { server, db } = await startNaive(skus);
+      servers.push(server);
+      dbs.push(db);
+      targets.naive = { url: server.url, pid: server.pid, db };
+    }
+    if (which.includes('bare')) {
+      const server = await startServer(
+        'bare',
+        'bench/baselines/bare-express.ts',
+        PORTS.bare,
+        {},
+        '/v1/orders',
+      );
+      servers.push(server);
+      targets.bare = { url: server.url, pid: server.pid };
+    }
+    return targets;
+  } catch (error) {
+    await targets.stop();
+    throw error;
+  }
+}
+
+/** The run's idempotency records and reservations would otherwise stay in the shared Redis. */
+async function dropRedisKeys(prefix: string) {
+  const redis = new Redis(redisUrl, { lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 5_000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
