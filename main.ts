@@ -151,13 +151,7 @@ export async function startSystem(
       dashboard = makeDashboard({
         skuIds: () => ledgerSkuIds(db, 100),
         sku: (skuId) => reservations.getSku(skuId),
-        outcomes: async () =>
-          Object.fromEntries(
-            (await metrics.reservations.get()).values.map((v) => [
-              String(v.labels.outcome),
-              v.value,
-            ]),
-          ),
+        outcomes: async () => metrics.reservations.counts(),
         pendingReservations: () => hot.countReservations(),
         projections: () =>
           projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() }),

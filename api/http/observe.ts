@@ -11,32 +11,18 @@ export type RequestObserver = (
   requestId: string,
 ) => void;
 
-type Child = { inc(): void; observe(seconds: number): void };
-
 /**
- * The observer of every request, the purchase fast path's included. It is on the hot path, so
- * the label children are looked up once per (method, route, status) and kept, and the log line
- * is one pino call with a flat object.
+ * The observer of every request, the purchase fast path's included. It is on the hot path: the
+ * series is plain arithmetic (infra/metrics/request-series.ts says why it is not prom-client's),
+ * and the log line is one pino call with a flat object, skipped whole when the level leaves it out.
  */
 export function requestObserver(logger: Logger, metrics?: Metrics): RequestObserver {
-  const children = new Map<string, Child>();
-  const child = (method: string, route: string, status: number): Child => {
-    const key = `${method} ${route} ${status}`;
-    let found = children.get(key);
-    if (!found && metrics) {
-      const counter = metrics.httpRequests.labels(method, route, String(status));
-      const histogram = metrics.httpDuration.labels(method, route, String(status));
-      found = { inc: () => counter.inc(), observe: (s) => histogram.observe(s) };
-      children.set(key, found);
-    }
-    return found ?? { inc: () => undefined, observe: () => undefined };
-  };
+  const logs = logger.isLevelEnabled('info');
   return (method, route, status, startedAt, requestId) => {
     const ms = performance.now() - startedAt;
-    const series = child(method, route, status);
-    series.inc();
-    series.observe(ms / 1000);
-    logger.info({ method, route, status, ms: Math.round(ms * 10) / 10, requestId }, 'request');
+    metrics?.http.child(method, route, status).observe(ms / 1000);
+    if (logs)
+      logger.info({ method, route, status, ms: Math.round(ms * 10) / 10, requestId }, 'request');
   };
 }
 

@@ -28,15 +28,7 @@ function outcomeOf(result: ReserveResult): string {
  * limit, and a replayed 201 is not a new sale.
  */
 export function meteredReservations(store: ReservationStore, metrics: Metrics): ReservationStore {
-  const children = new Map<string, { inc(): void }>();
-  const count = (outcome: string) => {
-    let child = children.get(outcome);
-    if (!child) {
-      child = metrics.reservations.labels(outcome);
-      children.set(outcome, child);
-    }
-    child.inc();
-  };
+  const count = (outcome: string) => metrics.reservations.inc(outcome);
   const reserve: ReservationStore['reserve'] = async (request) => {
     const result = await store.reserve(request);
     count(outcomeOf(result));

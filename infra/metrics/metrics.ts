@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, type Registry } from 'prom-client';
+import { requestSeries } from './request-series';
 
 /** Latency buckets in seconds: the purchase path answers in milliseconds, a slow scrape in seconds. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -12,25 +13,18 @@ export function createMetrics(registry: Registry) {
   collectDefaultMetrics({ register: registry, prefix: 'flashsale_' });
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'flashsale_http_requests_total',
-      help: 'HTTP requests answered, by method, route pattern and status',
-      labelNames: ['method', 'route', 'status'] as const,
-      registers: [registry],
+    http: requestSeries(registry, {
+      counter: {
+        name: 'flashsale_http_requests_total',
+        help: 'HTTP requests answered, by method, route pattern and status',
+      },
+      histogram: {
+        name: 'flashsale_http_request_duration_seconds',
+        help: 'Time from receiving a request to the end of its answer, by route pattern and status',
+        buckets: LATENCY_BUCKETS,
+      },
     }),
-    httpDuration: new Histogram({
-      name: 'flashsale_http_request_duration_seconds',
-      help: 'Time from receiving a request to the end of its answer, by route pattern and status',
-      labelNames: ['method', 'route', 'status'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    }),
-    reservations: new Counter({
-      name: 'flashsale_reservations_total',
-      help: 'Outcomes of the reservation script: accepted, sold_out, limit_exceeded, idempotent_replay, key_reused, unknown_sku, mixed_currency',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    }),
+    reservations: outcomeCounter(registry),
     appendDuration: new Histogram({
       name: 'flashsale_event_store_append_duration_seconds',
       help: 'Event store append latency, by result (ok, conflict, error)',
@@ -57,3 +51,28 @@ export function createMetrics(registry: Registry) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Outcomes of the reservation script, one per purchase: counted in plain numbers and handed to
+ * prom-client when scraped, since its labelled children hash their labels at every call.
+ */
+function outcomeCounter(registry: Registry) {
+  const counts = new Map<string, number>();
+  new Counter({
+    name: 'flashsale_reservations_total',
+    help: 'Outcomes of the reservation script: accepted, sold_out, limit_exceeded, idempotent_replay, key_reused, unknown_sku, mixed_currency',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [outcome, n] of counts) this.inc({ outcome }, n);
+    },
+  });
+  return {
+    inc(outcome: string) {
+      counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    },
+    /** Every outcome seen so far, with its count (the operator page shows them). */
+    counts: (): Record<string, number> => Object.fromEntries(counts),
+  };
+}
