@@ -12,6 +12,7 @@ import { signJwt } from '../api';
 import { connectMysql, parseMysqlUrl } from '../infra/db';
 import { dropTopics } from '../infra/kafka';
 import { MysqlEventStore } from '../infra/eventstore';
+import { dropPrefix } from '../infra/redis';
 import { client, inParallel } from '../infra/local/api-client';
 import { freePort, serviceProcess } from '../infra/local/service-process';
 import { emptyTally, makeBuyer, planFor } from './buyer';
@@ -35,7 +36,7 @@ async function main(options: DemoOptions): Promise<boolean> {
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const brokers = process.env.KAFKA_BROKERS || '127.0.0.1:9092';
   const redis = new Redis(redisUrl);
-  await dropRedisKeys(redis);
+  await dropPrefix(redis, REDIS_PREFIX);
 
   const run = randomBytes(3).toString('hex');
   const secrets = {
@@ -208,15 +209,6 @@ async function main(options: DemoOptions): Promise<boolean> {
   } finally {
     await stopAll();
   }
-}
-
-async function dropRedisKeys(redis: Redis) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${REDIS_PREFIX}}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
 }
 
 /** This run's topics and consumer groups: a demo leaves nothing behind in Kafka. */

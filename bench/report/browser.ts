@@ -1,40 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { findChromium, launchChromium } from '../../infra/local/browser';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 
-const root = join(__dirname, '..', '..');
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-
-/**
- * The headless Chromium to render with: CHROMIUM_PATH or a system one; with `install`, through
- * infra/local/chromium.sh, which installs Debian's package when it can. Undefined: none found.
- */
-export function findChromium({ install = false } = {}): string | undefined {
-  if (install) {
-    try {
-      return execFileSync('bash', [join(root, 'infra/local/chromium.sh')], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      }).trim();
-    } catch {
-      return undefined;
-    }
-  }
-  return [process.env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => !!p && existsSync(p));
-}
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { findChromium };
 
 export type PageCheck = {
   charts: number;
@@ -53,7 +20,7 @@ export async function checkReportPage(
   executablePath: string,
   screenshotPath?: string,
 ): Promise<PageCheck> {
-  const browser = await chromium.launch({ executablePath, args: ARGS });
+  const browser = await launchChromium(executablePath);
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const consoleErrors: string[] = [];

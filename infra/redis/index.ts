@@ -2,3 +2,4 @@ export * from './client';
 export * from './keys';
 export * from './reservation-store';
 export * from './rate-limiter';
+export * from './drop-prefix';

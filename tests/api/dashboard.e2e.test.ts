@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { findChromium, launchChromium } from '../../infra/local/browser';
 import { inParallel } from '../support/http';
 import { testTopicPrefix } from '../support/kafka';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -30,23 +30,9 @@ describe('the operator dashboard in a headless browser', () => {
       { ROLES: 'api,relay,projector,saga', KAFKA_TOPIC_PREFIX: topics.prefix },
       { label: 'dash' },
     );
-    // Installs Debian's chromium when missing, and prints its path.
-    const executablePath = execFileSync('bash', [join(root, 'infra/local/chromium.sh')], {
-      encoding: 'utf8',
-    }).trim();
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const executablePath = findChromium({ install: true });
+    if (!executablePath) throw new Error('no Chromium: run bash infra/local/chromium.sh');
+    browser = await launchChromium(executablePath);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());

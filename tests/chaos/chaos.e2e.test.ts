@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { signJwt, signWebhook } from '../../api';
 import { MysqlEventStore } from '../../infra/eventstore';
+import { dropPrefix } from '../../infra/redis';
 import { client, type Response } from '../support/http';
 import { broken, checkAllInvariants } from '../support/invariants';
 import { freePort, startPrivateBroker } from '../support/kafka-broker';
@@ -69,8 +70,7 @@ describe('chaos', () => {
     await service?.stop();
     await store?.close();
     if (redis) {
-      const keys = await scanKeys(redis, `{${prefix}}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await dropPrefix(redis, prefix);
       redis.disconnect();
     }
     await database?.drop();

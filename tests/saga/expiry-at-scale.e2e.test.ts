@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { signJwt } from '../../api';
 import { MysqlEventStore } from '../../infra/eventstore';
-import { scanKeys } from '../redis/support';
+import { dropPrefix } from '../../infra/redis';
 import { client, inParallel } from '../support/http';
 import { broken, checkAllInvariants } from '../support/invariants';
 import { testTopicPrefix } from '../support/kafka';
@@ -57,8 +57,7 @@ describe('the saga at scale', () => {
     await Promise.all([api?.stop(), backOffice?.stop()]);
     await store?.close();
     if (redis) {
-      const keys = await scanKeys(redis, `{${prefix}}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await dropPrefix(redis, prefix);
       redis.disconnect();
     }
     await database?.drop();

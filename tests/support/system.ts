@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { signJwt, signWebhook } from '../../api';
 import type { RecordedEvent } from '../../commands/ports';
 import { MysqlEventStore } from '../../infra/eventstore';
+import { dropPrefix } from '../../infra/redis';
 import { createLogger, type Logger } from '../../infra/log';
 import { startSystem, type System } from '../../main';
 import { testConfig } from './config';
@@ -104,12 +105,7 @@ export async function startTestSystem(
       await system?.stop();
       system = undefined;
       await store.close();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await dropPrefix(redis, prefix);
       redis.disconnect();
       if (!options.keepDatabase) await database.drop();
     },
