@@ -53,7 +53,7 @@ export function finalReport(input: {
       .map(([type, count]) => `${type} ${n(count)}`)
       .join(', ')}`,
     '',
-    'Invariants (DESIGN.md)',
+    'Invariants',
     ...verification.results.map(
       (r) =>
         `  ${r.held === true ? 'held  ' : r.held === false ? 'BROKEN' : 'not checked'}  ${r.id}. ${r.name}` +

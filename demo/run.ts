@@ -2,7 +2,7 @@
  * npm run demo [-- --buyers N --stock N --ttl SECONDS ...]: a whole flash sale on this machine.
  * Starts the service as it is deployed (an api process, and one with the relay, the projectors
  * and the saga), lists a hot SKU, sends thousands of buyers at it at once with a simulated payment
- * provider, shows progress live, and ends with a report in which each invariant of DESIGN.md is
+ * provider, shows progress live, and ends with a report in which each invariant of the design is
  * held or broken. Exit code 1 when one is broken.
  */
 import { randomBytes } from 'node:crypto';

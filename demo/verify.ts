@@ -12,7 +12,7 @@ export type Verification = {
 };
 
 /**
- * Checks the six invariants of DESIGN.md as an operator could, once the sale is quiet: the event
+ * Checks the six invariants of the design (README: Invariants) as an operator could, once the sale is quiet: the event
  * store read directly, the hot counters through `GET /v1/skus/:id`, the ledger through the audit
  * route, and the read models compared with a rebuild started through the admin route.
  */
