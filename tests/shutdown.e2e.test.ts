@@ -6,7 +6,8 @@ import { MysqlEventStore } from '../infra/eventstore';
 import { redisKeys } from '../infra/redis/keys';
 import { testTopicPrefix } from './support/kafka';
 import { createTestDatabase, type TestDatabase } from './support/mysql';
-import { runService, until } from './support/process';
+import { spawnService as runService } from '../infra/local/service-process';
+import { until } from './support/wait';
 
 const JWT_SECRET = 'jwt-secret-for-the-shutdown-test';
 const exp = () => Math.floor(Date.now() / 1000) + 3600;

@@ -2,7 +2,8 @@ import { startSystem, type System } from '../main';
 import { createLogger } from '../infra/log';
 import { testConfig } from './support/config';
 import { createTestDatabase, type TestDatabase } from './support/mysql';
-import { runService as run, until } from './support/process';
+import { spawnService as run } from '../infra/local/service-process';
+import { until } from './support/wait';
 
 const silent = createLogger({ level: 'silent' });
 

@@ -5,18 +5,9 @@ import { findChromium, launchChromium } from '../../infra/local/browser';
 import { inParallel } from '../support/http';
 import { testTopicPrefix } from '../support/kafka';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { eventually } from '../support/wait';
 
 const root = join(__dirname, '..', '..');
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not met in time: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the operator dashboard in a headless browser', () => {
   const topics = testTopicPrefix('dash');
@@ -89,7 +80,7 @@ describe('the operator dashboard in a headless browser', () => {
     await sale;
 
     // 160 attempts: 80 for HOT-1 (all accepted), 80 for HOT-2 (30 accepted, 50 sold out).
-    await until(
+    await eventually(
       () => number('#accepted'),
       (n) => n === 110,
     );
@@ -100,7 +91,7 @@ describe('the operator dashboard in a headless browser', () => {
     expect(await number('#pending')).toBe(110);
     expect(await page.locator('#chart-orders polyline').count()).toBe(1);
     expect(await page.locator('tr[data-sku="HOT-1"] svg rect').count()).toBe(3);
-    await until(
+    await eventually(
       async () => (await page.textContent('#projections')) ?? '',
       (text) => (text.match(/LIVE/g) ?? []).length === 4,
     );

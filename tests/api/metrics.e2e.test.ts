@@ -1,16 +1,7 @@
 import { parseMetrics, valueOf, type Sample } from '../support/metrics-text';
 import { testTopicPrefix } from '../support/kafka';
 import { startTestSystem, type TestSystem } from '../support/system';
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not met in time: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { eventually } from '../support/wait';
 
 describe('GET /metrics', () => {
   const topics = testTopicPrefix('metrics');
@@ -61,7 +52,7 @@ describe('GET /metrics', () => {
     expect((await t.http.get('/v1/nothing/here')).status).toBe(404);
 
     // The saga expires the three orders (TTL 1 s); the projectors catch up.
-    const m = await until(scrape, (s) => {
+    const m = await eventually(scrape, (s) => {
       const lag = s.filter((x) => x.name === 'flashsale_projection_lag_seconds');
       return (
         (valueOf(s, 'flashsale_saga_timers_fired_total') ?? 0) >= 3 &&
@@ -117,6 +108,6 @@ describe('GET /metrics', () => {
     // Redis loses the keys of this deployment: the rebuild is counted.
     const before = valueOf(m, 'flashsale_redis_recoveries_total')!;
     await t.redis.del(`{${t.prefix}}:epoch`);
-    await until(scrape, (s) => valueOf(s, 'flashsale_redis_recoveries_total')! > before);
+    await eventually(scrape, (s) => valueOf(s, 'flashsale_redis_recoveries_total')! > before);
   });
 });

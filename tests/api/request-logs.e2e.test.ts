@@ -1,6 +1,7 @@
 import { createLogger } from '../../infra/log';
 import { testTopicPrefix } from '../support/kafka';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { until } from '../support/wait';
 
 type Line = Record<string, unknown> & { msg: string; role?: string };
 
@@ -29,14 +30,6 @@ describe('structured logs', () => {
       (l) =>
         l.requestId === id || (Array.isArray(l.correlationIds) && l.correlationIds.includes(id)),
     );
-
-  async function until(condition: () => boolean, ms = 30_000) {
-    const deadline = Date.now() + ms;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('not logged in time');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   it('When an order is placed with a request id, then the api, relay, projector and saga lines carry it', async () => {
     await t.listSku({ skuId: 'G1', stock: 10 });
