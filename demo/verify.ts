@@ -4,7 +4,7 @@ import { forEachEvent } from '../commands';
 import type { LedgerTotals, StreamEvent } from '../domain/inventory';
 import { checkInvariants, type InvariantResult } from '../domain/invariants';
 import type { client } from '../infra/local/api-client';
-import { readModelSnapshot, snapshotDifferences } from '../projections';
+import { readModelsAgainstReplay } from '../infra/local/replay-compare';
 
 export type Verification = {
   results: InvariantResult[];
@@ -39,18 +39,7 @@ export async function verifySale(deps: {
   }, 120_000);
 
   deps.say('rebuilding the read models from the event store to compare');
-  const live = await readModelSnapshot(deps.db);
-  const started = await http.post('/v1/admin/projections/rebuild', {}, token);
-  if (started.status !== 202) throw new Error(`the rebuild was refused: ${started.status}`);
-  let job: { status: string; error?: string } = { status: 'RUNNING' };
-  await until(async () => {
-    job = (await http.get(`/v1/admin/projections/jobs/${started.body.jobId}`, token)).body;
-    return job.status !== 'RUNNING';
-  }, 120_000);
-  const readModelDifferences =
-    job.status === 'SUCCEEDED'
-      ? snapshotDifferences(live, await readModelSnapshot(deps.db))
-      : [`the rebuild failed: ${job.error ?? 'unknown error'}`];
+  const readModelDifferences = await readModelsAgainstReplay(http, admin, deps.db);
 
   const hot = new Map<string, { available: number } | null>();
   const ledgers = new Map<string, LedgerTotals>();

@@ -9,4 +9,3 @@ export { orderItemsProjection } from './order-items';
 export { paymentsProjection } from './payments';
 export { inventoryAuditProjection } from './inventory-audit';
 export * from './snapshot';
-export * from './replay-check';

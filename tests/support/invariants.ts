@@ -5,7 +5,7 @@ import type { EventStore } from '../../commands/ports';
 import type { InvariantResult } from '../../domain/invariants';
 import { readLedger } from '../../infra/db';
 import { RedisReservationStore } from '../../infra/redis';
-import { readModelSnapshot, snapshotDifferences } from '../../projections';
+import { readModelsAgainstReplay } from '../../infra/local/replay-compare';
 import type { client } from './http';
 import { caughtUp } from './read-models';
 
@@ -31,18 +31,7 @@ export async function checkAllInvariants(
   options: { settleMs?: number; caughtUpMs?: number } = {},
 ): Promise<InvariantResult[]> {
   await caughtUp(d.db, d.topicPrefix, { brokers: d.brokers, ms: options.caughtUpMs ?? 60_000 });
-  const live = await readModelSnapshot(d.db);
-  const started = await d.http.post('/v1/admin/projections/rebuild', {}, { token: d.admin });
-  if (started.status !== 202) throw new Error(`rebuild refused: ${started.status}`);
-  for (;;) {
-    const job = await d.http.get(`/v1/admin/projections/jobs/${started.body.jobId}`, {
-      token: d.admin,
-    });
-    if (job.body.status === 'FAILED') throw new Error(`rebuild failed: ${job.body.error}`);
-    if (job.body.status === 'SUCCEEDED') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const readModelDifferences = snapshotDifferences(live, await readModelSnapshot(d.db));
+  const readModelDifferences = await readModelsAgainstReplay(d.http, d.admin, d.db);
   const check = makeInvariantCheck({
     eventStore: d.store,
     reservations: new RedisReservationStore(d.redis, { prefix: d.prefix }),
