@@ -44,6 +44,9 @@ type Pending = {
 };
 
 type Outcome = AppendResult | ConcurrencyError;
+type Accepted = { pending: Pending; firstRevision: bigint; index: number };
+/** One SQL statement and its bound values. */
+type Statement = [string, unknown[]];
 
 type EventRow = {
   position: string;
@@ -68,7 +71,9 @@ const NO_STREAM = -1n;
  * single-event appends costs one commit rather than one each. In each transaction:
  *   1. the batch's stream rows are locked (created first when missing), in sorted order;
  *   2. each append's expected revision is checked against the locked revision: the first wins,
- *      the others in the batch or in other processes get a ConcurrencyError;
+ *      the others in the batch or in other processes get a ConcurrencyError (a batch in which
+ *      every append creates its own stream, as placed orders do, skips the read: inserting the
+ *      stream rows is the check, and the transaction is sent in one round trip);
  *   3. positions are taken from the single `es_global` counter row, which stays locked until
  *      commit. Transactions therefore commit in position order, so a reader can never see
  *      position N+1 before N: a late-committing transaction cannot be skipped, and a rolled-back
@@ -246,13 +251,17 @@ export class MysqlEventStore implements EventStore {
   }
 
   /**
-   * One transaction in two round trips: (1) lock the batch's streams and read their revisions;
-   * decide in memory; (2) take positions, insert the events, move the revisions, commit.
+   * One transaction per batch. A batch that only creates streams (every order placed is one)
+   * takes one round trip; any other, or one that meets an existing stream, takes two.
    */
   private writeBatch(batch: Pending[]): Promise<Outcome[]> {
     return withSession(this.db, async (query) => {
       try {
-        return await this.writeInSession(query, batch);
+        if (createsNewStreamsOnly(batch)) {
+          const outcomes = await this.createStreams(query, batch);
+          if (outcomes) return outcomes;
+        }
+        return await this.writeLocked(query, batch);
       } catch (error) {
         await query('ROLLBACK').catch(() => undefined);
         throw error;
@@ -260,7 +269,34 @@ export class MysqlEventStore implements EventStore {
     });
   }
 
-  private async writeInSession(query: Query, batch: Pending[]): Promise<Outcome[]> {
+  /**
+   * Every append expects `no_stream`, each on its own stream: inserting the stream rows with
+   * their final revisions is the check, so the whole transaction travels in one round trip.
+   * A stream that exists already fails the insert (nothing of the batch is written), and the
+   * batch goes the locking way instead, which tells each append its own outcome. Returns
+   * undefined in that case.
+   */
+  private async createStreams(query: Query, batch: Pending[]): Promise<Outcome[] | undefined> {
+    const created = [...batch].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
+    const insertStreams: Statement = [
+      `INSERT INTO es_streams (stream_id, revision) VALUES ${created.map(() => '(?, ?)').join(', ')}`,
+      created.flatMap((p) => [p.streamId, String(p.events.length - 1)]),
+    ];
+    const accepted = batch.map((pending, index) => ({ pending, firstRevision: 0n, index }));
+    try {
+      return await this.commitEvents(query, [['START TRANSACTION', []], insertStreams], accepted);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await query('ROLLBACK');
+      return undefined;
+    }
+  }
+
+  /**
+   * (1) Lock the batch's streams (created first when missing) and read their revisions; decide
+   * in memory; (2) take positions, insert the events, move the revisions, commit.
+   */
+  private async writeLocked(query: Query, batch: Pending[]): Promise<Outcome[]> {
     const streams = [...new Set(batch.map((p) => p.streamId))].sort();
     const inList = streams.map(() => '?').join(', ');
     const results = (await query(
@@ -274,7 +310,7 @@ export class MysqlEventStore implements EventStore {
     const revisions = new Map(locked.map((row) => [row.stream_id, BigInt(row.revision)]));
 
     const outcomes: Outcome[] = [];
-    const accepted: { pending: Pending; firstRevision: bigint; index: number }[] = [];
+    const accepted: Accepted[] = [];
     batch.forEach((pending, index) => {
       const actual = revisions.get(pending.streamId) ?? NO_STREAM;
       if (!matches(pending.expected, actual)) {
@@ -292,7 +328,27 @@ export class MysqlEventStore implements EventStore {
       await query('COMMIT');
       return outcomes;
     }
+    const touched = [...new Set(accepted.map((a) => a.pending.streamId))];
+    const moveRevisions: Statement = [
+      `UPDATE es_streams SET revision = CASE stream_id ${touched.map(() => 'WHEN ? THEN ?').join(' ')} END
+       WHERE stream_id IN (${touched.map(() => '?').join(', ')})`,
+      [...touched.flatMap((s) => [s, String(revisions.get(s))]), ...touched],
+    ];
+    return this.commitEvents(query, [], accepted, outcomes, [moveRevisions]);
+  }
 
+  /**
+   * Runs `before`, takes the accepted appends' positions from the counter row (locked from here
+   * to the commit), inserts their events, runs `after` and commits, in as few round trips as
+   * the payload allows. Fills in and returns `outcomes`.
+   */
+  private async commitEvents(
+    query: Query,
+    before: Statement[],
+    accepted: Accepted[],
+    outcomes: Outcome[] = [],
+    after: Statement[] = [],
+  ): Promise<Outcome[]> {
     // LAST_INSERT_ID(expr) carries the new counter value to the INSERT in the same session (and
     // back to us in the UPDATE's insertId): MySQL 8 and MariaDB both have it.
     const count = accepted.reduce((sum, a) => sum + a.pending.events.length, 0);
@@ -317,26 +373,22 @@ export class MysqlEventStore implements EventStore {
         revision += 1n;
       }
     }
-    const touched = [...new Set(accepted.map((a) => a.pending.streamId))];
-    const statements: [string, unknown[]][] = [
+    const statements: Statement[] = [
+      ...before,
       [
         'UPDATE es_global SET last_position = LAST_INSERT_ID(last_position + ?) WHERE id = 1',
         [count],
       ],
-      ...chunkByBytes(rows).map((chunk): [string, unknown[]] => [
+      ...chunkByBytes(rows).map((chunk): Statement => [
         `INSERT INTO es_events (${COLUMNS}) VALUES ${chunk.map(() => '(LAST_INSERT_ID() - ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         chunk.flat(),
       ]),
-      [
-        `UPDATE es_streams SET revision = CASE stream_id ${touched.map(() => 'WHEN ? THEN ?').join(' ')} END
-         WHERE stream_id IN (${touched.map(() => '?').join(', ')})`,
-        [...touched.flatMap((s) => [s, String(revisions.get(s))]), ...touched],
-      ],
+      ...after,
     ];
     const holdCommit = this.hooks.beforeCommit !== undefined;
     if (!holdCommit) statements.push(['COMMIT', []]);
     const answers = await runPacked(query, statements);
-    const last = BigInt((answers[0] as { insertId: number | string }).insertId);
+    const last = BigInt((answers[before.length] as { insertId: number | string }).insertId);
     if (holdCommit) {
       await this.hooks.beforeCommit!();
       await query('COMMIT');
@@ -354,11 +406,17 @@ export class MysqlEventStore implements EventStore {
   }
 }
 
+/** Every append creates a stream and no two create the same one. */
+function createsNewStreamsOnly(batch: Pending[]): boolean {
+  if (!batch.every((p) => p.expected === 'no_stream' && p.events.length > 0)) return false;
+  return new Set(batch.map((p) => p.streamId)).size === batch.length;
+}
+
 /**
  * Sends statements in as few round trips as fit: small batches go in one, while big payloads
  * keep each round trip well under MySQL's max_allowed_packet. Returns every statement's result.
  */
-async function runPacked(query: Query, statements: [string, unknown[]][]): Promise<unknown[]> {
+async function runPacked(query: Query, statements: Statement[]): Promise<unknown[]> {
   const answers: unknown[] = [];
   let sql: string[] = [];
   let values: unknown[] = [];

@@ -1,3 +1,4 @@
+import { ConcurrencyError } from '../../domain/errors';
 import { MysqlEventStore } from '../../infra/eventstore';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
 import { eventStoreContract } from './contract';
@@ -38,6 +39,52 @@ describe('MySQL event store', () => {
       const positions = results.map((r) => r.position).sort((a, b) => (a < b ? -1 : 1));
       positions.forEach((p, i) => i > 0 && expect(p).toBe(positions[i - 1]! + 1n));
       await store.close();
+    });
+
+    it('When a burst of new streams from two clients meets streams that exist, then only those conflict and every other append lands once', async () => {
+      const [one, two] = [database.connect(), database.connect()].map(
+        (db) => new MysqlEventStore(db),
+      );
+      const taken = Array.from({ length: 20 }, (_, i) => `burst-taken-${i}`);
+      for (const id of taken) {
+        await one!.append(id, [{ type: 'First', data: {} }], { expectedRevision: 'no_stream' });
+      }
+      const fresh = Array.from({ length: 400 }, (_, i) => `burst-new-${i}`);
+      // Interleaved, so most batches that create streams hold one that exists.
+      const attempts = fresh.map((id, i) => ({
+        id: i % 20 === 0 ? taken[i / 20]! : id,
+        store: i % 2 === 0 ? one! : two!,
+      }));
+      const results = await Promise.allSettled(
+        attempts.map(({ id, store }) =>
+          store.append(id, [{ type: 'Burst', data: { id } }], { expectedRevision: 'no_stream' }),
+        ),
+      );
+
+      results.forEach((result, i) => {
+        if (attempts[i]!.id.startsWith('burst-taken-')) {
+          expect(result.status).toBe('rejected');
+          expect((result as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+        } else {
+          expect(result.status).toBe('fulfilled');
+        }
+      });
+      const [rows] = (await database.db.raw(
+        `SELECT stream_id, COUNT(*) AS n, MIN(revision) AS lo, MAX(revision) AS hi
+           FROM es_events WHERE stream_id LIKE 'burst-%' GROUP BY stream_id`,
+      )) as [{ stream_id: string; n: string; lo: string; hi: string }[]];
+      expect(rows).toHaveLength(20 + 380);
+      for (const row of rows) {
+        expect([row.n, row.lo, row.hi].map(Number)).toEqual([1, 0, 0]);
+      }
+      const taken0 = await one!.readStream(taken[0]!);
+      expect(taken0.map((e) => e.type)).toEqual(['First']);
+      const revisions = (await database
+        .db('es_streams')
+        .where('stream_id', 'like', 'burst-%')
+        .select('revision')) as { revision: string }[];
+      expect(revisions.every((r) => Number(r.revision) === 0)).toBe(true);
+      await Promise.all([one!.close(), two!.close()]);
     });
 
     it('When positions are read back, then they have no holes, even after rejected appends', async () => {
