@@ -20,8 +20,10 @@ export type MysqlEventStoreOptions = {
   maxBatchEvents?: number;
   maxBatchBytes?: number;
   /**
-   * Batches written at once. Two overlap one batch's stream locking with the other's position
-   * allocation and commit; positions still commit in order (the counter row serializes them).
+   * Batches written at once (default 1). More overlap one batch's stream locking with another's
+   * position allocation and commit (positions still commit in order: the counter row serializes
+   * them), but each then carries fewer appends; placed orders, which need no locking read, gain
+   * nothing from it (about 5 % fewer orders/s with two under the purchase bench).
    */
   writers?: number;
   /** How often a follower looks for events appended by other processes. */
@@ -97,7 +99,7 @@ export class MysqlEventStore implements EventStore {
       pollIntervalMs: hooks.pollIntervalMs ?? 25,
       readBatchSize: hooks.readBatchSize ?? 1_000,
       gapWaitMs: hooks.gapWaitMs ?? 10_000,
-      writers: hooks.writers ?? 2,
+      writers: hooks.writers ?? 1,
     };
     this.appended.setMaxListeners(0);
   }
