@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --case all|compare|seckill-500 --seconds 10 --connections 100,500 --publish]
+ * npm run bench [-- --case all|compare|seckill-500 --seconds 5 --rounds 3 --connections 100,500 --publish]
  * (npm run bench:orders is the same command)
  *
  * compare      autocannon against POST /v1/orders on one hot SKU, a distinct user per request,
@@ -27,19 +27,28 @@ const CASES = ['all', 'compare', 'seckill-500'] as const;
 const { values } = parseArgs({
   options: {
     case: { type: 'string', default: 'all' },
-    seconds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '100,500' },
     publish: { type: 'boolean', default: false },
     'skip-screenshot': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
 const connections = values.connections.split(',').map(Number);
 if (!(CASES as readonly string[]).includes(values.case)) {
   throw new Error(`--case must be one of ${CASES.join(', ')}`);
 }
-if (!(seconds > 0) || connections.some((c) => !(c > 0))) {
-  throw new Error('--seconds and --connections must be positive numbers');
+if (
+  !(seconds > 0) ||
+  connections.some((c) => !(c > 0)) ||
+  !Number.isInteger(rounds) ||
+  rounds < 1
+) {
+  throw new Error(
+    '--seconds and --connections must be positive numbers, --rounds a positive integer',
+  );
 }
 
 const root = join(__dirname, '..');
@@ -63,8 +72,9 @@ async function main() {
     cases: [],
   };
   const cases: BenchResult[] = report.cases;
-  if (values.case !== 'seckill-500') cases.push(await compareCase({ seconds, connections }));
-  if (values.case !== 'compare') cases.push(await seckillCase({ seconds }));
+  if (values.case !== 'seckill-500')
+    cases.push(await compareCase({ seconds, rounds, connections }));
+  if (values.case !== 'compare') cases.push(await seckillCase({ seconds: seconds * rounds }));
 
   mkdirSync(dir, { recursive: true });
   const stamp = report.generatedAt.replace(/[:.]/g, '-');

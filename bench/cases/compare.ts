@@ -1,11 +1,11 @@
 import { checkNaive, checkSystem } from '../support/checks';
-import { runLoad } from '../support/load';
+import { measureLoad, summarize, type LoadOptions, type Measured } from '../support/load';
 import { printCase, printRun } from '../support/table';
 import { startTargets, type BenchSku } from '../support/targets';
 import { FreshUsers, tokenFor } from '../support/tokens';
 import type { BenchResult, RunSummary, Verdict } from '../support/types';
 
-export type CaseOptions = { seconds: number; connections: number[] };
+export type CaseOptions = { seconds: number; rounds: number; connections: number[] };
 
 /** Enough units to last any run on this machine: the "while stock lasts" figures. */
 const HOT: BenchSku = { skuId: 'hot', stock: 50_000_000, perUserLimit: 1 };
@@ -20,7 +20,11 @@ const orderBody = (skuId: string) => JSON.stringify({ items: [{ skuId, quantity:
  * This system (a) against the naive design (b) and a bare express endpoint (c): one hot SKU,
  * a distinct user and Idempotency-Key per request, each connection count in turn.
  */
-export async function compareCase({ seconds, connections }: CaseOptions): Promise<BenchResult> {
+export async function compareCase({
+  seconds,
+  rounds,
+  connections,
+}: CaseOptions): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
   const skus = [HOT, LIMITED];
   const targets = await startTargets(['system', 'naive', 'bare'], skus);
@@ -45,7 +49,7 @@ export async function compareCase({ seconds, connections }: CaseOptions): Promis
       duration = seconds,
     ) => {
       users[target].prepare(CEILING[target] * duration);
-      return runLoad({
+      const options: LoadOptions = {
         target,
         scenario,
         label,
@@ -58,26 +62,42 @@ export async function compareCase({ seconds, connections }: CaseOptions): Promis
           authorization: `Bearer ${users[target].next()}`,
           'idempotency-key': `k-${key++}`,
         }),
-      });
+      };
+      return measureLoad(options);
     };
 
     const warmed = { system: 0, naive: 0, bare: 0 };
-    const warm = new Set<string>();
+    const accepted = (m: Measured) =>
+      Object.entries(m.statuses)
+        .filter(([code]) => code.startsWith('2'))
+        .reduce((sum, [, n]) => sum + n, 0);
     const runs: RunSummary[] = [];
     for (const conns of connections) {
-      for (const [target, scenario, label, sku] of [
+      for (const target of ['bare', 'system', 'naive'] as const) {
+        // JIT, pools, connections and caches warm before measuring (fresh users, hot SKU).
+        warmed[target] += accepted(await load(target, 'warm-up', 'warm-up', HOT, conns, 3));
+      }
+      // Rounds in turn, so that a machine that slows down or speeds up over the minutes (a
+      // shared VM does) weighs on every design alike; each run pools its rounds.
+      const plan = [
         ['bare', 'ceiling', '(c) bare express (ceiling)', HOT],
-        ['naive', 'stock lasts', '(b) naive, while stock lasts', HOT],
-        ['naive', 'sold out', '(b) naive, sold out', LIMITED],
         ['system', 'stock lasts', '(a) system, while stock lasts', HOT],
         ['system', 'sold out', '(a) system, sold out', LIMITED],
-      ] as const) {
-        if (!warm.has(`${target} ${conns}`)) {
-          // JIT, pools, connections and caches warm before measuring (fresh users, hot SKU).
-          warmed[target] += (await load(target, 'warm-up', 'warm-up', HOT, conns, 3)).accepted;
-          warm.add(`${target} ${conns}`);
+        ['naive', 'stock lasts', '(b) naive, while stock lasts', HOT],
+        ['naive', 'sold out', '(b) naive, sold out', LIMITED],
+      ] as const;
+      const measured = plan.map((): Measured[] => []);
+      for (let round = 1; round <= rounds; round += 1) {
+        const line: string[] = [];
+        for (const [i, [target, scenario, label, sku]] of plan.entries()) {
+          const m = await load(target, scenario, label, sku, conns);
+          measured[i]!.push(m);
+          line.push(`${target} ${scenario} ${Math.round(m.latencies.length / m.elapsed)}/s`);
         }
-        const run = await load(target, scenario, label, sku, conns);
+        console.log(`${conns} connections, round ${round}/${rounds}: ${line.join(', ')}`);
+      }
+      for (const [i, [target, scenario, label]] of plan.entries()) {
+        const run = summarize({ target, scenario, label, connections: conns }, measured[i]!);
         printRun(run);
         runs.push(run);
       }
@@ -95,10 +115,12 @@ export async function compareCase({ seconds, connections }: CaseOptions): Promis
       title: 'POST /v1/orders: this system (a), the naive design (b), bare express (c)',
       description:
         'One hot SKU, a distinct user and Idempotency-Key per request, autocannon in the same ' +
-        `process as the bench; ${seconds} s per run. "While stock lasts": ${HOT.stock.toLocaleString('en-US')} units. ` +
+        `process as the bench; each run is ${rounds} round(s) of ${seconds} s, the designs taking ` +
+        `their rounds in turn. "While stock lasts": ${HOT.stock.toLocaleString('en-US')} units. ` +
         `"Sold out": a SKU of ${LIMITED.stock} units, gone within the first requests.`,
       startedAt,
       seconds,
+      rounds,
       connections,
       runs,
       ratios: ratiosOf(runs, connections),

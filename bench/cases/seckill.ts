@@ -88,6 +88,7 @@ export async function seckillCase({ seconds }: { seconds: number }): Promise<Ben
         'answer), no duplicate orders, no overselling.',
       startedAt,
       seconds,
+      rounds: 1,
       connections: [USERS],
       runs,
       ratios: [],

@@ -102,7 +102,7 @@ function caseSection(result: BenchResult) {
         `<li><span class="${c.ok ? 'met' : 'notmet'}">${c.ok ? 'ok' : 'FAILED'}</span> ${e(c.target)}: ${e(c.name)}: ${e(c.detail)}</li>`,
     )
     .join('')}</ul>`;
-  return `<section id="case-${e(result.case)}"><h2>${e(result.title)}</h2><p class="meta">${e(result.description)} Started ${e(result.startedAt)}.</p>${runsTable(result.runs)}${ratios}${verdicts}${checks}<h3>Over time</h3>${chartsOf(result)}</section>`;
+  return `<section id="case-${e(result.case)}"><h2>${e(result.title)}</h2><p class="meta">${e(result.description)} Started ${e(result.startedAt)}.</p>${runsTable(result.runs)}${ratios}${verdicts}${checks}<h3>Over time</h3>${result.rounds > 1 ? `<p class="meta">Each run's ${result.rounds} rounds one after another (${result.seconds} s each).</p>` : ''}${chartsOf(result)}</section>`;
 }
 
 /** The whole report: one self-contained page (inline CSS and SVG, no script, no network). */

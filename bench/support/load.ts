@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
-import { cpuShare, cpuTicks } from './cpu';
-import { tcpCounters, tcpDelta } from './tcp';
+import { cpuShare, cpuTicks, type CpuShare } from './cpu';
+import { tcpCounters, tcpDelta, type TcpCounters } from './tcp';
 import type { RunSummary, Second } from './types';
 
 export type LoadOptions = {
@@ -32,14 +32,30 @@ class Bucket {
   errors = 0;
 }
 
+/** What one autocannon run measured, before it is summed up (alone or with other rounds). */
+export type Measured = {
+  latencies: number[];
+  buckets: Bucket[];
+  statuses: Record<string, number>;
+  timeouts: number;
+  transportErrors: number;
+  elapsed: number;
+  cpu?: CpuShare;
+  tcp?: TcpCounters;
+};
+
 /**
  * One autocannon run. autocannon's own result has no time series and keeps latencies of 2xx
  * answers only, so every answer is sampled here instead: per second (by completion time) and
  * over the whole run, 201s and 409s alike.
  */
 export async function runLoad(options: LoadOptions): Promise<RunSummary> {
+  return summarize(options, [await measureLoad(options)]);
+}
+
+export async function measureLoad(options: LoadOptions): Promise<Measured> {
   const buckets: Bucket[] = [];
-  const all: number[] = [];
+  const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let started = 0;
   let timeouts = 0;
@@ -79,7 +95,7 @@ export async function runLoad(options: LoadOptions): Promise<RunSummary> {
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     const b = bucket();
     b.latencies.push(responseTime);
-    all.push(responseTime);
+    latencies.push(responseTime);
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
     if (statusCode >= 200 && statusCode < 300) b.accepted += 1;
     else if (statusCode !== 409) b.errors += 1;
@@ -93,49 +109,88 @@ export async function runLoad(options: LoadOptions): Promise<RunSummary> {
   const cpu = cpuShare(ticksBefore, cpuTicks(options.pid));
   const tcp = tcpDelta(tcpBefore, tcpCounters());
   const elapsed = (performance.now() - started) / 1000;
-
   // The last bucket holds only the stragglers answered after the duration: not a whole second.
-  const timeline: Second[] = buckets.slice(0, Math.max(1, Math.floor(elapsed))).map((b, t) => {
-    const sorted = Float64Array.from(b.latencies).sort();
-    return {
-      t,
-      requests: b.latencies.length,
-      accepted: b.accepted,
-      errors: b.errors,
-      p50: percentile(sorted, 50),
-      p99: percentile(sorted, 99),
-      max: sorted.length ? round(sorted[sorted.length - 1]!) : 0,
-    };
-  });
-  const sorted = Float64Array.from(all).sort();
-  const accepted = Object.entries(statuses)
-    .filter(([code]) => code.startsWith('2'))
-    .reduce((sum, [, n]) => sum + n, 0);
-  const failedAnswers = Object.entries(statuses)
-    .filter(([code]) => !code.startsWith('2') && code !== '409')
-    .reduce((sum, [, n]) => sum + n, 0);
+  buckets.length = Math.min(buckets.length, Math.max(1, Math.floor(elapsed)));
+  return { latencies, buckets, statuses, timeouts, transportErrors, elapsed, cpu, tcp };
+}
+
+/**
+ * One summary of one or more rounds of the same load: answers and time add up, latencies are
+ * pooled before percentiles are taken, CPU shares are weighted by each round's length, and the
+ * per-second timeline runs through the rounds one after another.
+ */
+export function summarize(
+  options: Pick<LoadOptions, 'target' | 'scenario' | 'label' | 'connections'>,
+  rounds: Measured[],
+): RunSummary {
+  const elapsed = rounds.reduce((sum, r) => sum + r.elapsed, 0);
+  const statuses: Record<string, number> = {};
+  for (const r of rounds) {
+    for (const [code, n] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
+  }
+  const count = (keep: (code: string) => boolean) =>
+    Object.entries(statuses)
+      .filter(([code]) => keep(code))
+      .reduce((sum, [, n]) => sum + n, 0);
+  const timeouts = rounds.reduce((sum, r) => sum + r.timeouts, 0);
+  const transportErrors = rounds.reduce((sum, r) => sum + r.transportErrors, 0);
+  const timeline: Second[] = rounds
+    .flatMap((r) => r.buckets)
+    .map((b, t) => {
+      const sorted = Float64Array.from(b.latencies).sort();
+      return {
+        t,
+        requests: b.latencies.length,
+        accepted: b.accepted,
+        errors: b.errors,
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        max: sorted.length ? round(sorted[sorted.length - 1]!) : 0,
+      };
+    });
+  const sorted = Float64Array.from(rounds.flatMap((r) => r.latencies)).sort();
+  const accepted = count((code) => code.startsWith('2'));
   return {
     target: options.target,
     scenario: options.scenario,
     label: options.label,
     connections: options.connections,
+    rounds: rounds.length,
     seconds: Math.round(elapsed * 100) / 100,
-    requests: all.length,
-    attempts: all.length + timeouts + transportErrors,
-    requestsPerSecond: all.length / elapsed,
+    requests: sorted.length,
+    attempts: sorted.length + timeouts + transportErrors,
+    requestsPerSecond: sorted.length / elapsed,
     accepted,
     acceptedPerSecond: accepted / elapsed,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     max: sorted.length ? round(sorted[sorted.length - 1]!) : 0,
-    errors: failedAnswers + timeouts + transportErrors,
+    errors: count((code) => !code.startsWith('2') && code !== '409') + timeouts + transportErrors,
     timeouts,
-    status5xx: Object.entries(statuses)
-      .filter(([code]) => code.startsWith('5'))
-      .reduce((sum, [, n]) => sum + n, 0),
+    status5xx: count((code) => code.startsWith('5')),
     statuses,
-    cpu,
-    tcp,
+    cpu: weightedCpu(rounds),
+    tcp: summedTcp(rounds),
     timeline,
+  };
+}
+
+function weightedCpu(rounds: Measured[]): CpuShare | undefined {
+  if (rounds.some((r) => !r.cpu)) return undefined;
+  const total = rounds.reduce((sum, r) => sum + r.elapsed, 0);
+  const keys = Object.keys(rounds[0]!.cpu!) as (keyof CpuShare)[];
+  return Object.fromEntries(
+    keys.map((k) => [
+      k,
+      Math.round((rounds.reduce((s, r) => s + r.cpu![k] * r.elapsed, 0) / total) * 100) / 100,
+    ]),
+  ) as CpuShare;
+}
+
+function summedTcp(rounds: Measured[]): TcpCounters | undefined {
+  if (rounds.some((r) => !r.tcp)) return undefined;
+  return {
+    listenOverflows: rounds.reduce((s, r) => s + r.tcp!.listenOverflows, 0),
+    synRetransmits: rounds.reduce((s, r) => s + r.tcp!.synRetransmits, 0),
   };
 }

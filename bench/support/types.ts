@@ -21,6 +21,9 @@ export type RunSummary = {
   scenario: string;
   label: string;
   connections: number;
+  /** Rounds pooled into this summary (runs of the same load, taken in turn with the others). */
+  rounds: number;
+  /** Length of all rounds together. */
   seconds: number;
   /** Answers received; `attempts` adds the requests that timed out or failed on the wire. */
   requests: number;
@@ -53,7 +56,9 @@ export type BenchResult = {
   title: string;
   description: string;
   startedAt: string;
+  /** Length of one round; `rounds` rounds make a run (1 where the case has no rounds). */
   seconds: number;
+  rounds: number;
   connections: number[];
   runs: RunSummary[];
   ratios: { connections: number; name: string; value: number }[];

@@ -26,6 +26,7 @@ function run(
     scenario: 'stock lasts',
     label,
     connections: 100,
+    rounds: 1,
     seconds: 5,
     requests: rps * 5,
     attempts: rps * 5,
@@ -53,6 +54,7 @@ const report: BenchReport = {
       title: 'synthetic comparison',
       description: 'made up for the test',
       startedAt: '2026-01-01T00:00:00.000Z',
+      rounds: 1,
       seconds: 5,
       connections: [100],
       runs: [
