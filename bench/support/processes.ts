@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '../../infra/local/node-flags';
 
 const root = join(__dirname, '..', '..');
 
@@ -18,11 +19,15 @@ export async function startServer(
   nodeArgs: string[] = [],
 ): Promise<Server> {
   // One node process: the `tsx` command would be a parent relaying signals to a child.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, entry], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...SERVICE_NODE_FLAGS, '--import', 'tsx', ...nodeArgs, entry],
+    {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const url = `http://127.0.0.1:${port}`;

@@ -12,4 +12,5 @@ fi
 export JWT_SECRET="${JWT_SECRET:-dev-only-jwt-secret-change-me}"
 export PAYMENT_WEBHOOK_SECRET="${PAYMENT_WEBHOOK_SECRET:-dev-only-webhook-secret-change-me}"
 echo "dev: starting the service on port ${PORT:-3000} (Ctrl-C stops it; 'npm run infra:down' stops the infrastructure)"
-exec node --import tsx main.ts
+# Flags as in infra/local/node-flags.ts.
+exec node --max-semi-space-size=64 --import tsx main.ts

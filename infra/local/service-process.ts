@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from './node-flags';
 
 const root = join(__dirname, '..', '..');
 
@@ -25,7 +26,7 @@ const OUTPUT_LIMIT = 4 * 1024 * 1024;
  * 60 ms (a busy process may not manage), and is itself all a SIGKILL would reach.
  */
 export function spawnService(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', 'main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
