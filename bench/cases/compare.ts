@@ -1,5 +1,5 @@
 import { checkNaive, checkSystem } from '../support/checks';
-import { measureLoad, summarize, type LoadOptions, type Measured } from '../support/load';
+import { acceptedOf, measureLoad, summarize, type Measured } from '../support/load';
 import { printCase, printRun } from '../support/table';
 import { startTargets, type BenchSku } from '../support/targets';
 import { FreshUsers, tokenFor } from '../support/tokens';
@@ -49,7 +49,7 @@ export async function compareCase({
       duration = seconds,
     ) => {
       users[target].prepare(CEILING[target] * duration);
-      const options: LoadOptions = {
+      return measureLoad({
         target,
         scenario,
         label,
@@ -62,20 +62,16 @@ export async function compareCase({
           authorization: `Bearer ${users[target].next()}`,
           'idempotency-key': `k-${key++}`,
         }),
-      };
-      return measureLoad(options);
+      });
     };
 
     const warmed = { system: 0, naive: 0, bare: 0 };
-    const accepted = (m: Measured) =>
-      Object.entries(m.statuses)
-        .filter(([code]) => code.startsWith('2'))
-        .reduce((sum, [, n]) => sum + n, 0);
     const runs: RunSummary[] = [];
     for (const conns of connections) {
       for (const target of ['bare', 'system', 'naive'] as const) {
         // JIT, pools, connections and caches warm before measuring (fresh users, hot SKU).
-        warmed[target] += accepted(await load(target, 'warm-up', 'warm-up', HOT, conns, 3));
+        const warmUp = await load(target, 'warm-up', 'warm-up', HOT, conns, 3);
+        warmed[target] += acceptedOf(warmUp.statuses);
       }
       // Rounds in turn, so that a machine that slows down or speeds up over the minutes (a
       // shared VM does) weighs on every design alike; each run pools its rounds.

@@ -149,7 +149,7 @@ export function summarize(
       };
     });
   const sorted = Float64Array.from(rounds.flatMap((r) => r.latencies)).sort();
-  const accepted = count((code) => code.startsWith('2'));
+  const accepted = acceptedOf(statuses);
   return {
     target: options.target,
     scenario: options.scenario,
@@ -173,6 +173,13 @@ export function summarize(
     tcp: summedTcp(rounds),
     timeline,
   };
+}
+
+/** 2xx answers among answers counted by status. */
+export function acceptedOf(statuses: Record<string, number>): number {
+  return Object.entries(statuses)
+    .filter(([code]) => code.startsWith('2'))
+    .reduce((sum, [, n]) => sum + n, 0);
 }
 
 function weightedCpu(rounds: Measured[]): CpuShare | undefined {
