@@ -89,6 +89,7 @@ export async function startSystem(
     const store: EventStore =
       config.eventStore === 'mysql'
         ? new MysqlEventStore(db, {
+            writers: config.eventStoreWriters,
             onGapSkipped: (from, to) =>
               logger.warn({ from: String(from), to: String(to) }, 'event store positions skipped'),
           })

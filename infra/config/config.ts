@@ -45,6 +45,7 @@ const schema = z.object({
   EVENTSTORE_CONNECTION_STRING: url(['esdb:', 'esdb+discover:']).default(
     'esdb://127.0.0.1:2113?tls=false',
   ),
+  EVENT_STORE_WRITERS: z.coerce.number().int().min(1).max(16).default(1),
   JWT_SECRET: secret.optional(),
   PAYMENT_WEBHOOK_SECRET: secret.optional(),
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
@@ -73,6 +74,8 @@ export type Config = {
   kafkaBrokers: string[];
   eventStore: 'mysql' | 'esdb';
   eventStoreConnectionString: string;
+  /** MySQL event store: batches written at once (infra/eventstore/mysql-event-store.ts). */
+  eventStoreWriters: number;
   jwtSecret: string;
   paymentWebhookSecret: string;
   reservationTtlSeconds: number;
@@ -139,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     kafkaBrokers: c.KAFKA_BROKERS,
     eventStore: c.EVENT_STORE,
     eventStoreConnectionString: c.EVENTSTORE_CONNECTION_STRING,
+    eventStoreWriters: c.EVENT_STORE_WRITERS,
     jwtSecret: c.JWT_SECRET ?? TEST_SECRET,
     paymentWebhookSecret: c.PAYMENT_WEBHOOK_SECRET ?? TEST_SECRET,
     reservationTtlSeconds: c.RESERVATION_TTL_SECONDS,
