@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
 import { connectMysql, parseMysqlUrl } from '../../infra/db';
+import { dropPrefix } from '../../infra/redis';
 import { startServer, type Server } from './processes';
 import { JWT_SECRET, tokenFor } from './tokens';
 
@@ -15,14 +16,15 @@ export type Targets = {
 };
 
 const base = parseMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale');
-const urlOf = (database: string) =>
+export const urlOf = (database: string) =>
   `mysql://${base.user}${base.password ? `:${base.password}` : ''}@${base.host}:${base.port}/${database}`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Ports 4600-4602: the range the bench may use on shared machines. */
 export const PORTS = { system: 4600, naive: 4601, bare: 4602 } as const;
 
-async function freshDatabase(name: string) {
+/** Drops and creates database `name`; returns a connection to it. */
+export async function freshDatabase(name: string) {
   const server = connectMysql(
     { ...base, database: name },
     { pool: { min: 0, max: 1 }, withDatabase: false },
@@ -39,31 +41,27 @@ const profileArgs = () =>
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
 
-async function startSystem(skus: BenchSku[]) {
-  const db = await freshDatabase('bench_orders');
-  const redisPrefix = `bench-${randomBytes(3).toString('hex')}`;
-  const server = await startServer(
-    'system',
-    'main.ts',
-    PORTS.system,
-    {
-      JWT_SECRET,
-      LOG_LEVEL: 'warn',
-      ROLES: 'api',
-      MYSQL_URL: urlOf('bench_orders'),
-      REDIS_KEY_PREFIX: redisPrefix,
-      PAYMENT_WEBHOOK_SECRET: 'bench-only-webhook-secret-0123',
-      // Every request comes from 127.0.0.1: a per-address limit would measure the limiter.
-      RATE_LIMIT_USER_PER_SECOND: '0',
-      RATE_LIMIT_ADDRESS_PER_SECOND: '0',
-      NODE_ENV: 'production',
-    },
-    '/readyz',
-    profileArgs(),
-  );
+/** The service (api role) as every bench runs it, on `database` and Redis prefix `redisPrefix`. */
+export function systemEnv(database: string, redisPrefix: string): Record<string, string> {
+  return {
+    JWT_SECRET,
+    LOG_LEVEL: 'warn',
+    ROLES: 'api',
+    MYSQL_URL: urlOf(database),
+    REDIS_KEY_PREFIX: redisPrefix,
+    PAYMENT_WEBHOOK_SECRET: 'bench-only-webhook-secret-0123',
+    // Every request comes from 127.0.0.1: a per-address limit would measure the limiter.
+    RATE_LIMIT_USER_PER_SECOND: '0',
+    RATE_LIMIT_ADDRESS_PER_SECOND: '0',
+    NODE_ENV: 'production',
+  };
+}
+
+/** Lists the SKUs through the service's admin route. */
+export async function listSkus(url: string, skus: BenchSku[]) {
   const admin = tokenFor('bench-admin', 'admin');
   for (const sku of skus) {
-    const res = await fetch(`${server.url}/v1/admin/skus`, {
+    const res = await fetch(`${url}/v1/admin/skus`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
       body: JSON.stringify({ name: sku.skuId, price: 1999, currency: 'EUR', ...sku }),
@@ -71,6 +69,20 @@ async function startSystem(skus: BenchSku[]) {
     if (res.status !== 201)
       throw new Error(`listing ${sku.skuId}: ${res.status} ${await res.text()}`);
   }
+}
+
+async function startSystem(skus: BenchSku[]) {
+  const db = await freshDatabase('bench_orders');
+  const redisPrefix = `bench-${randomBytes(3).toString('hex')}`;
+  const server = await startServer(
+    'system',
+    'main.ts',
+    PORTS.system,
+    systemEnv('bench_orders', redisPrefix),
+    '/readyz',
+    profileArgs(),
+  );
+  await listSkus(server.url, skus);
   return { server, db, redisPrefix };
 }
 
@@ -139,16 +151,11 @@ export async function startTargets(
 }
 
 /** The run's idempotency records and reservations would otherwise stay in the shared Redis. */
-async function dropRedisKeys(prefix: string) {
+export async function dropRedisKeys(prefix: string) {
   const redis = new Redis(redisUrl, { lazyConnect: true });
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 5_000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await dropPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -1,0 +1,125 @@
+/**
+ * npm run bench:ab -- --a-env K=V,K=V --b-env K=V [--a-node FLAG --b-node FLAG]
+ *                     [--rounds 4 --seconds 5 --connections 100 --sku hot|unknown]
+ *
+ * The service against itself: two processes of the api role, A and B, differing only by the
+ * environment and node flags given, over the same fresh database (`bench_ab`) and Redis prefix.
+ * autocannon loads them in turn, round after round (POST /v1/orders on one SKU of 50,000,000
+ * units, a new user and Idempotency-Key per request), so a machine whose speed drifts weighs on
+ * both alike. `--sku unknown` orders a SKU that does not exist: an answer from Redis alone.
+ * Node flags come after the service's own (infra/local/node-flags.ts), so they override them.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { runLoad } from './support/load';
+import { startServer, type Server } from './support/processes';
+import { dropRedisKeys, freshDatabase, listSkus, systemEnv } from './support/targets';
+import { FreshUsers } from './support/tokens';
+import type { RunSummary } from './support/types';
+
+const { values } = parseArgs({
+  options: {
+    'a-env': { type: 'string', default: '' },
+    'b-env': { type: 'string', default: '' },
+    'a-node': { type: 'string', multiple: true, default: [] },
+    'b-node': { type: 'string', multiple: true, default: [] },
+    rounds: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '100' },
+    sku: { type: 'string', default: 'hot' },
+  },
+});
+
+function envOf(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--a-env/--b-env take K=V pairs, comma-separated: ${pair}`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+if (![rounds, seconds, connections].every((n) => Number.isInteger(n) && n > 0)) {
+  throw new Error('--rounds, --seconds and --connections must be positive integers');
+}
+if (values.sku !== 'hot' && values.sku !== 'unknown') throw new Error('--sku is hot or unknown');
+
+/** Ports 4603-4604, beside the purchase bench's 4600-4602. */
+const PORTS = { A: 4603, B: 4604 } as const;
+const DATABASE = 'bench_ab';
+
+const summary = (name: string, r: RunSummary) =>
+  `${name}  ${Math.round(r.requestsPerSecond).toLocaleString('en-US').padStart(6)} req/s  ` +
+  `p50 ${r.p50} ms  p99 ${r.p99} ms  server ${r.cpu?.server ?? '?'} cores  ` +
+  `MySQL ${r.cpu?.mysql ?? '?'}  Redis ${r.cpu?.redis ?? '?'}  5xx ${r.status5xx}`;
+
+async function main() {
+  await (await freshDatabase(DATABASE)).destroy();
+  const prefix = `bench-ab-${randomBytes(3).toString('hex')}`;
+  const servers: Server[] = [];
+  try {
+    for (const side of ['A', 'B'] as const) {
+      const own = envOf(side === 'A' ? values['a-env'] : values['b-env']);
+      const flags = side === 'A' ? values['a-node'] : values['b-node'];
+      const env = { ...systemEnv(DATABASE, prefix), ...own };
+      servers.push(await startServer(side, 'main.ts', PORTS[side], env, '/readyz', flags));
+    }
+    await listSkus(servers[0]!.url, [{ skuId: 'hot', stock: 50_000_000, perUserLimit: 1 }]);
+
+    const users = new FreshUsers('ab');
+    let key = 0;
+    const body = JSON.stringify({ items: [{ skuId: values.sku, quantity: 1 }] });
+    const load = (server: Server, duration: number) => {
+      users.prepare(12_000 * duration);
+      return runLoad({
+        target: 'system',
+        scenario: values.sku,
+        label: server.name,
+        url: server.url,
+        pid: server.pid,
+        connections,
+        seconds: duration,
+        body,
+        nextHeaders: () => ({
+          authorization: `Bearer ${users.next()}`,
+          'idempotency-key': `k-${key++}`,
+        }),
+      });
+    };
+
+    console.log(
+      `A: ${values['a-env'] || '(no env)'} ${values['a-node'].join(' ')}\n` +
+        `B: ${values['b-env'] || '(no env)'} ${values['b-node'].join(' ')}\n` +
+        `${rounds} rounds of ${seconds} s, ${connections} connections, SKU ${values.sku}\n`,
+    );
+    for (const server of servers) await load(server, 3);
+    const rates = { A: [] as number[], B: [] as number[] };
+    let bAhead = 0;
+    for (let round = 1; round <= rounds; round += 1) {
+      const a = await load(servers[0]!, seconds);
+      const b = await load(servers[1]!, seconds);
+      rates.A.push(a.requestsPerSecond);
+      rates.B.push(b.requestsPerSecond);
+      if (b.requestsPerSecond > a.requestsPerSecond) bAhead += 1;
+      console.log(`round ${round}\n  ${summary('A', a)}\n  ${summary('B', b)}`);
+    }
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    console.log(
+      `\nmean A ${Math.round(mean(rates.A)).toLocaleString('en-US')} req/s, ` +
+        `B ${Math.round(mean(rates.B)).toLocaleString('en-US')} req/s: ` +
+        `B/A ${(mean(rates.B) / mean(rates.A)).toFixed(3)}, B ahead in ${bAhead} of ${rounds} rounds`,
+    );
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await dropRedisKeys(prefix);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
