@@ -14,12 +14,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { v7 as uuidv7 } from 'uuid';
-import { signJwt } from '../api/http/jwt';
 import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
 import { MysqlEventStore } from '../infra/eventstore';
 import { createLogger } from '../infra/log';
 import { createRebuilder } from '../projections';
 import { startServer } from './support/processes';
+import { listSkus, systemEnv } from './support/targets';
+import { tokenFor } from './support/tokens';
 
 const { values } = parseArgs({
   options: {
@@ -32,9 +33,6 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const replayEvents = Number(values['replay-events']);
 const base = parseMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale');
-const urlOf = (database: string) =>
-  `mysql://${base.user}${base.password ? `:${base.password}` : ''}@${base.host}:${base.port}/${database}`;
-const JWT_SECRET = 'bench-only-jwt-secret-0123456789';
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -56,15 +54,8 @@ async function lag() {
   // Deployed as the roles are meant to run: the api in one process, the relay and the
   // projectors in another, so neither's event loop waits on the other's work.
   const env = {
-    MYSQL_URL: urlOf(database),
-    REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
+    ...systemEnv(database, `bench-${randomBytes(3).toString('hex')}`),
     KAFKA_TOPIC_PREFIX: `bench-${randomBytes(3).toString('hex')}.`,
-    JWT_SECRET,
-    PAYMENT_WEBHOOK_SECRET: 'bench-only-webhook-secret-0123',
-    RATE_LIMIT_USER_PER_SECOND: '0',
-    RATE_LIMIT_ADDRESS_PER_SECOND: '0',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
   };
   const server = await startServer('system', 'main.ts', 4200, { ...env, ROLES: 'api' });
   const backOffice = await startServer('back office', 'main.ts', 4201, {
@@ -72,23 +63,8 @@ async function lag() {
     ROLES: 'relay,projector',
   });
   try {
-    const exp = Math.floor(Date.now() / 1000) + 3600;
-    const admin = signJwt({ sub: 'bench-admin', role: 'admin', exp }, JWT_SECRET);
-    const listed = await fetch(`${server.url}/v1/admin/skus`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-      body: JSON.stringify({
-        skuId: 'hot',
-        name: 'hot',
-        price: 1999,
-        currency: 'EUR',
-        stock: 10_000_000,
-      }),
-    });
-    if (listed.status !== 201) throw new Error(`listing: ${listed.status}`);
-    const tokens = Array.from({ length: rate * seconds + 1000 }, (_, i) =>
-      signJwt({ sub: `lag-${i}`, role: 'customer', exp }, JWT_SECRET),
-    );
+    await listSkus(server.url, [{ skuId: 'hot', stock: 10_000_000 }]);
+    const tokens = Array.from({ length: rate * seconds + 1000 }, (_, i) => tokenFor(`lag-${i}`));
     let n = 0;
     let sampling = true;
     const lags: number[] = [];

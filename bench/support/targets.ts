@@ -16,7 +16,7 @@ export type Targets = {
 };
 
 const base = parseMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale');
-export const urlOf = (database: string) =>
+const urlOf = (database: string) =>
   `mysql://${base.user}${base.password ? `:${base.password}` : ''}@${base.host}:${base.port}/${database}`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
