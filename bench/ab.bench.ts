@@ -4,14 +4,17 @@
  *
  * The service against itself: two processes of the api role, A and B, differing only by the
  * environment and node flags given, over the same fresh database (`bench_ab`) and Redis prefix.
- * autocannon loads them in turn, round after round (POST /v1/orders on one SKU of 50,000,000
- * units, a new user and Idempotency-Key per request), so a machine whose speed drifts weighs on
- * both alike. `--sku unknown` orders a SKU that does not exist: an answer from Redis alone.
+ * autocannon loads them in turn, round after round, the side that goes first alternating (POST
+ * /v1/orders on one SKU of 50,000,000 units, a new user and Idempotency-Key per request), so a
+ * machine whose speed drifts weighs on both alike. It ends with B/A and its 95 % confidence
+ * interval over the paired rounds (support/paired.ts): a change whose interval holds 1 is not
+ * resolved by that many rounds. `--sku unknown` orders a SKU that does not exist: an answer from Redis alone.
  * Node flags come after the service's own (infra/local/node-flags.ts), so they override them.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { runLoad } from './support/load';
+import { describePaired, pairedRatio } from './support/paired';
 import { startServer, type Server } from './support/processes';
 import { dropRedisKeys, freshDatabase, listSkus, systemEnv } from './support/targets';
 import { FreshUsers } from './support/tokens';
@@ -98,20 +101,22 @@ async function main() {
     );
     for (const server of servers) await load(server, 3);
     const rates = { A: [] as number[], B: [] as number[] };
-    let bAhead = 0;
     for (let round = 1; round <= rounds; round += 1) {
-      const a = await load(servers[0]!, seconds);
-      const b = await load(servers[1]!, seconds);
+      // A first in odd rounds, B first in even ones: a machine that speeds up or slows down
+      // within a round favours neither side.
+      const order = round % 2 === 1 ? [0, 1] : [1, 0];
+      const results: RunSummary[] = [];
+      for (const i of order) results[i] = await load(servers[i]!, seconds);
+      const [a, b] = results as [RunSummary, RunSummary];
       rates.A.push(a.requestsPerSecond);
       rates.B.push(b.requestsPerSecond);
-      if (b.requestsPerSecond > a.requestsPerSecond) bAhead += 1;
       console.log(`round ${round}\n  ${summary('A', a)}\n  ${summary('B', b)}`);
     }
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     console.log(
       `\nmean A ${Math.round(mean(rates.A)).toLocaleString('en-US')} req/s, ` +
-        `B ${Math.round(mean(rates.B)).toLocaleString('en-US')} req/s: ` +
-        `B/A ${(mean(rates.B) / mean(rates.A)).toFixed(3)}, B ahead in ${bAhead} of ${rounds} rounds`,
+        `B ${Math.round(mean(rates.B)).toLocaleString('en-US')} req/s\n` +
+        describePaired(pairedRatio(rates.A, rates.B)),
     );
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
