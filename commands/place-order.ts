@@ -126,13 +126,12 @@ export function makePlaceOrder(deps: PlaceOrderDeps) {
             held: result.held,
           });
         case 'UNKNOWN_SKU':
-          // After Redis lost its data every SKU is unknown until the rebuild: not a 404, a 503.
-          if (!(await deps.reservations.isLoaded())) {
-            throw new UnavailableError(
-              'the hot inventory is being rebuilt from the event store; nothing was reserved',
-            );
-          }
           throw new NotFoundError(`unknown SKU ${result.skuId}`, { skuId: result.skuId });
+        case 'NOT_LOADED':
+          // Redis lost its data: no sale until every SKU, reservation and key is back.
+          throw new UnavailableError(
+            'the hot inventory is being rebuilt from the event store; nothing was reserved',
+          );
         case 'MIXED_CURRENCY':
           throw new ValidationError('all lines of an order must be in one currency');
         default:

@@ -46,13 +46,16 @@ export function catalogRoutes(commands: Commands, authenticate: RequestHandler):
     authenticate,
     route(async (req) => {
       const skuId = skuIdParam.safeParse(req.params.skuId);
-      const sku = skuId.success ? await commands.reservations.getSku(skuId.data) : null;
-      if (!sku) {
-        if (!(await commands.reservations.isLoaded())) {
-          throw new UnavailableError('the hot inventory is being rebuilt from the event store');
-        }
-        throw new NotFoundError(`no SKU ${req.params.skuId}`);
+      // One round trip (auto-pipelined). Until the rebuild after a loss of Redis has finished,
+      // purchases answer 503 and so does this: a SKU put back early is not yet on sale.
+      const [sku, loaded] = await Promise.all([
+        skuId.success ? commands.reservations.getSku(skuId.data) : null,
+        commands.reservations.isLoaded(),
+      ]);
+      if (!loaded) {
+        throw new UnavailableError('the hot inventory is being rebuilt from the event store');
       }
+      if (!sku) throw new NotFoundError(`no SKU ${req.params.skuId}`);
       const { name, price, currency, available } = sku;
       return { status: 200, body: { skuId: sku.skuId, name, price, currency, available } };
     }),

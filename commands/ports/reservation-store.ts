@@ -41,7 +41,9 @@ export type ReserveResult =
   | { outcome: 'SOLD_OUT'; skuId: string; available: number }
   | { outcome: 'LIMIT_EXCEEDED'; skuId: string; limit: number; held: number }
   | { outcome: 'UNKNOWN_SKU'; skuId: string }
-  | { outcome: 'MIXED_CURRENCY' };
+  | { outcome: 'MIXED_CURRENCY' }
+  /** Redis lost its data and the rebuild from the event store has not finished: nothing changed. */
+  | { outcome: 'NOT_LOADED' };
 
 export type Reservation = {
   orderId: string;
@@ -62,7 +64,10 @@ export type RestoredReservation = {
 };
 
 export interface ReservationStore {
-  /** All lines or none; nothing partial is ever visible. Throws UnavailableError if Redis is away. */
+  /**
+   * All lines or none; nothing partial is ever visible. Throws UnavailableError if Redis is away;
+   * answers NOT_LOADED, changing nothing, until the hot inventory is loaded (markLoaded).
+   */
   reserve(request: ReserveRequest): Promise<ReserveResult>;
   /** Stock goes back (expiry, cancel). Idempotent: false when there was nothing to release. */
   release(orderId: string): Promise<boolean>;

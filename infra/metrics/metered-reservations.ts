@@ -17,6 +17,8 @@ function outcomeOf(result: ReserveResult): string {
       return 'unknown_sku';
     case 'MIXED_CURRENCY':
       return 'mixed_currency';
+    case 'NOT_LOADED':
+      return 'not_loaded';
     default:
       return assertNever(result);
   }

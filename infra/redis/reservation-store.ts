@@ -77,9 +77,10 @@ export class RedisReservationStore implements ReservationStore {
     const { orderId, userId, lines, idempotency } = request;
     validateLines(lines);
     const n = lines.length;
-    const args: ScriptArgs = [2 + 2 * n + (idempotency ? 1 : 0)];
+    const args: ScriptArgs = [3 + 2 * n + (idempotency ? 1 : 0)];
     args.push(this.keys.reservation(orderId), this.keys.due);
     for (const line of lines) args.push(this.keys.sku(line.skuId), this.keys.held(line.skuId));
+    args.push(this.keys.epoch);
     if (idempotency) args.push(this.keys.idempotency(userId, idempotency.key));
     args.push(
       orderId,
@@ -94,6 +95,8 @@ export class RedisReservationStore implements ReservationStore {
 
     const reply = await this.call(this.scripts.flashsaleReserve(args));
     switch (reply[0]) {
+      case 'NOT_LOADED':
+        return { outcome: 'NOT_LOADED' };
       case 'RESERVED':
         return {
           outcome: 'RESERVED',

@@ -41,6 +41,20 @@ describe('when Redis loses its data while the service runs', () => {
     expect([201, 503]).toContain(during.status);
     if (during.status === 503) expect(during.body.error.code).toBe('UNAVAILABLE');
 
+    // The client retries its keyed purchase throughout the rebuild, five at a time.
+    let rebuilt = false;
+    const retries = (async () => {
+      const answers: Awaited<ReturnType<typeof keyed>>[] = [];
+      while (!rebuilt)
+        answers.push(
+          ...(await inParallel(
+            5,
+            Array.from({ length: 5 }, () => () => keyed(1)),
+          )),
+        );
+      return answers;
+    })();
+
     let available = -1;
     for (let i = 0; i < 100; i++) {
       const res = await t.http.get('/v1/skus/L1', { token: t.admin });
@@ -48,10 +62,29 @@ describe('when Redis loses its data while the service runs', () => {
         available = res.body.available;
         break;
       }
+      expect(res.status).toBe(503);
       await new Promise((r) => setTimeout(r, 100));
     }
     const recoveredMs = Date.now() - started;
-    console.log(`hot inventory back ${recoveredMs} ms after the keys vanished`);
+    rebuilt = true;
+    // Each retry answered 503 (nothing changed) or the first order again, never a new order.
+    const retried = await retries;
+    expect(retried.length).toBeGreaterThan(0);
+    for (const r of retried) {
+      if (r.status === 503) expect(r.body.error.code).toBe('UNAVAILABLE');
+      else
+        expect({ status: r.status, orderId: r.body.orderId }).toEqual({
+          status: 201,
+          orderId: first.body.orderId,
+        });
+    }
+    const keyedOrders = await t.events(
+      (e) => e.type === 'OrderPlaced' && (e.data as { userId: string }).userId === 'idem-user',
+    );
+    expect(keyedOrders).toHaveLength(1);
+    console.log(
+      `hot inventory back ${recoveredMs} ms after the keys vanished; ${retried.length} keyed retries meanwhile`,
+    );
     const placedNow = (await t.events((e) => e.type === 'OrderPlaced')).length;
     expect(available).toBe(50 - (placedNow - 1));
 

@@ -20,6 +20,7 @@ describe('Redis reservation store: reserve', () => {
   beforeAll(async () => {
     t = await createTestRedis('reserve');
     store = new RedisReservationStore(t.redis, { prefix: t.prefix });
+    await store.markLoaded();
     clients = [t.redis, ...(await Promise.all([1, 2, 3].map(() => t.connect())))];
     stores = clients.map((redis) => new RedisReservationStore(redis, { prefix: t.prefix }));
   });

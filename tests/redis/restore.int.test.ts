@@ -1,5 +1,5 @@
 import { RedisReservationStore } from '../../infra/redis';
-import { aSku, createTestRedis, type TestRedis } from './support';
+import { aReserve, aSku, createTestRedis, scanKeys, type TestRedis } from './support';
 
 describe('Redis reservation store: restoring what Redis lost', () => {
   let t: TestRedis;
@@ -16,6 +16,7 @@ describe('Redis reservation store: restoring what Redis lost', () => {
   beforeAll(async () => {
     t = await createTestRedis('restore');
     store = new RedisReservationStore(t.redis, { prefix: t.prefix });
+    await store.markLoaded();
   });
   afterAll(async () => {
     await t.drop();
@@ -53,5 +54,53 @@ describe('Redis reservation store: restoring what Redis lost', () => {
     expect(await store.restoreReservation(reservation('o2'))).toBe(true);
     expect(await store.restoreReservation({ ...reservation('o2'), userId: 'u7' })).toBe(false);
     expect((await store.getReservation('o2'))!.userId).toBe('u1');
+  });
+  it('When SKUs are back but the rebuild has not marked the inventory loaded, then 200 concurrent reserves change nothing, and a replayed key answers its first order once it is marked', async () => {
+    const own = new RedisReservationStore(t.redis, { prefix: `${t.prefix}-gate` });
+    await own.markLoaded();
+    await own.putSku(aSku('gate', { stocked: 50 }));
+    const idempotency = { key: 'k-gate', fingerprint: 'f-1' };
+    const first = await own.reserve(
+      aReserve('keyed', [{ skuId: 'gate', quantity: 1 }], { idempotency }),
+    );
+    expect(first.outcome).toBe('RESERVED');
+    const firstOrder = (await own.reservationsDue(new Date('2031-01-01T00:00:00Z'), 10))[0]!
+      .orderId;
+
+    // Redis loses everything; the rebuild has put the SKU back (49 left) but not yet the key.
+    const lost = await scanKeys(t.redis, `{${t.prefix}-gate}:*`);
+    await t.redis.del(...lost);
+    await own.restoreSku(aSku('gate', { stocked: 50, available: 49 }), new Map([['keyed', 1]]));
+    const before = await scanKeys(t.redis, `{${t.prefix}-gate}:*`);
+
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        own.reserve(
+          i % 2 === 0
+            ? aReserve('keyed', [{ skuId: 'gate', quantity: 1 }], { idempotency })
+            : aReserve(`buyer-${i}`, [{ skuId: 'gate', quantity: 1 }]),
+        ),
+      ),
+    );
+    expect(new Set(answers.map((a) => a.outcome))).toEqual(new Set(['NOT_LOADED']));
+    expect((await own.getSku('gate'))!.available).toBe(49);
+    expect((await scanKeys(t.redis, `{${t.prefix}-gate}:*`)).sort()).toEqual(before.sort());
+
+    // The rebuild finishes: the key, then the marker.
+    await own.restoreIdempotencyKey({
+      userId: 'keyed',
+      key: 'k-gate',
+      fingerprint: 'f-1',
+      orderId: firstOrder,
+      placedAt: new Date(),
+    });
+    await own.markLoaded();
+    expect(
+      await own.reserve(aReserve('keyed', [{ skuId: 'gate', quantity: 1 }], { idempotency })),
+    ).toEqual({ outcome: 'REPLAY', orderId: firstOrder, sameRequest: true });
+    expect((await own.reserve(aReserve('late', [{ skuId: 'gate', quantity: 1 }]))).outcome).toBe(
+      'RESERVED',
+    );
+    expect((await own.getSku('gate'))!.available).toBe(48);
   });
 });

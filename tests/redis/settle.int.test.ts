@@ -11,6 +11,7 @@ describe('Redis reservation store: release, abort, confirm', () => {
   beforeAll(async () => {
     t = await createTestRedis('settle');
     store = new RedisReservationStore(t.redis, { prefix: t.prefix });
+    await store.markLoaded();
     const others: Redis[] = await Promise.all([1, 2, 3].map(() => t.connect()));
     stores = [
       store,
@@ -121,6 +122,7 @@ describe('Redis reservation store: release, abort, confirm', () => {
 
   it('When the sweeper asks what is due, then it gets reservations past their deadline, oldest first', async () => {
     const sweep = new RedisReservationStore(t.redis, { prefix: `${t.prefix}-due` });
+    await sweep.markLoaded();
     await sweep.putSku(aSku('due'));
     const base = Date.parse('2030-02-01T00:00:00Z');
     const requests = [3, 1, 2, 9].map((minutes) =>

@@ -8,6 +8,7 @@ describe('Redis reservation store: SKUs and restocks', () => {
   beforeAll(async () => {
     t = await createTestRedis('sku');
     store = new RedisReservationStore(t.redis, { prefix: t.prefix });
+    await store.markLoaded();
   });
   afterAll(async () => {
     await t.drop();

@@ -1,18 +1,27 @@
 /**
- * Reserves every line of an order, or none. Refusals are checked in a fixed order (idempotency,
- * unknown SKU, currency, stock, per-user limit) and all of them before the first write, so a
- * refusal changes nothing. Sold-out attempts, the bulk of a rush, stop after one HMGET per line.
+ * Reserves every line of an order, or none. Refusals are checked in a fixed order (the loaded
+ * marker, idempotency, unknown SKU, currency, stock, per-user limit) and all of them before the
+ * first write, so a refusal changes nothing. Sold-out attempts, the bulk of a rush, stop after
+ * one HMGET per line.
  *
- * KEYS  1 reservation, 2 due set, per line i: 1+2i sku, 2+2i held; then the idempotency key if any
+ * Nothing is reserved while the marker that the hot inventory was loaded from the event store is
+ * missing (Redis lost its data, and the rebuild sets it last): a SKU already put back while its
+ * reservations or idempotency keys are not yet would otherwise sell a unit twice or place a
+ * retried order again.
+ *
+ * KEYS  1 reservation, 2 due set, per line i: 1+2i sku, 2+2i held; then the loaded marker; then
+ *       the idempotency key if any
  * ARGV  1 orderId, 2 userId, 3 deadline ms, 4 createdAt ms, 5 idempotency key as the user gave it,
  *       6 fingerprint, 7 idempotency TTL s, per line i: 6+2i skuId, 7+2i quantity
- * Reply {'RESERVED', currency, price...} | {'AGAIN', currency, lines JSON} (this order already
+ * Reply {'NOT_LOADED'} | {'RESERVED', currency, price...} | {'AGAIN', currency, lines JSON} (this order already
  *       reserved: a resent command) | {'REPLAY', orderId, same 0/1} | {'UNKNOWN_SKU', skuId}
  *       | {'MIXED_CURRENCY'} | {'SOLD_OUT', skuId, available} | {'LIMIT_EXCEEDED', skuId, limit, held}
  */
 export const RESERVE_LUA = `
 local n = (#ARGV - 7) / 2
-local idem = KEYS[3 + 2 * n]
+local idem = KEYS[4 + 2 * n]
+
+if redis.call('EXISTS', KEYS[3 + 2 * n]) == 0 then return {'NOT_LOADED'} end
 
 if redis.call('EXISTS', KEYS[1]) == 1 then
   local r = redis.call('HMGET', KEYS[1], 'currency', 'lines')
