@@ -60,7 +60,7 @@ function outcomeCounter(registry: Registry) {
   const counts = new Map<string, number>();
   new Counter({
     name: 'flashsale_reservations_total',
-    help: 'Outcomes of the reservation script: accepted, sold_out, limit_exceeded, idempotent_replay, key_reused, unknown_sku, mixed_currency',
+    help: 'Outcomes of the reservation script: accepted, sold_out, limit_exceeded, idempotent_replay, key_reused, unknown_sku, mixed_currency, not_loaded',
     labelNames: ['outcome'] as const,
     registers: [registry],
     collect() {
