@@ -6,7 +6,7 @@ import {
 } from '../../commands';
 import { MysqlEventStore } from '../../infra/eventstore';
 import { RedisReservationStore, redisKeys } from '../../infra/redis';
-import { createTestDatabase, type TestDatabase } from '../support/mysql';
+import { commitHoldingStore, createTestDatabase, type TestDatabase } from '../support/mysql';
 import { createTestRedis, scanKeys, type TestRedis } from '../redis/support';
 
 /** The rebuild of Redis from the event store, racing a purchase whose append is still in flight. */
@@ -36,16 +36,7 @@ describe('rebuilding the hot inventory while a purchase is still appending', () 
 
   it('When Redis loses its keys between a reservation and its OrderPlaced commit, then the rebuild waits for the commit and counts the order', async () => {
     // The purchase's append reaches its commit and is held there.
-    let entered!: () => void;
-    const inCommit = new Promise<void>((r) => (entered = r));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const slowStore = new MysqlEventStore(database.connect(), {
-      beforeCommit: async () => {
-        entered();
-        await gate;
-      },
-    });
+    const { store: slowStore, inCommit, release } = commitHoldingStore(database);
     const placeOrder = makePlaceOrder({
       eventStore: slowStore,
       reservations,

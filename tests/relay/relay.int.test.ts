@@ -5,7 +5,7 @@ import { fromEventMessage } from '../../infra/kafka';
 import { createLogger } from '../../infra/log';
 import { startRelay, type Relay } from '../../infra/relay';
 import { testKafka, testTopicPrefix } from '../support/kafka';
-import { createTestDatabase, type TestDatabase } from '../support/mysql';
+import { commitHoldingStore, createTestDatabase, type TestDatabase } from '../support/mysql';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -129,16 +129,7 @@ describe('the relay', () => {
   });
 
   it('When a transaction is held open while later ones wait, then the held event is still delivered, and first', async () => {
-    let entered!: () => void;
-    const inTransaction = new Promise<void>((r) => (entered = r));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const slow = new MysqlEventStore(database.connect(), {
-      beforeCommit: async () => {
-        entered();
-        await gate;
-      },
-    });
+    const { store: slow, inCommit: inTransaction, release } = commitHoldingStore(database);
     const before = received.length;
     const held = slow.append('held', [{ type: 'Held', data: {} }], {
       expectedRevision: 'no_stream',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { connectMysql, migrateDatabase, parseMysqlUrl, type MysqlTarget } from '../../infra/db';
+import { MysqlEventStore } from '../../infra/eventstore';
 
 export const TEST_MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale';
 
@@ -40,4 +41,22 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       await server.destroy();
     },
   };
+}
+
+/**
+ * An event store on its own pool whose transactions stop just before COMMIT until `release()`:
+ * `inCommit` resolves when the first one gets there.
+ */
+export function commitHoldingStore(database: TestDatabase) {
+  let entered!: () => void;
+  const inCommit = new Promise<void>((r) => (entered = r));
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const store = new MysqlEventStore(database.connect(), {
+    beforeCommit: async () => {
+      entered();
+      await gate;
+    },
+  });
+  return { store, inCommit, release };
 }
