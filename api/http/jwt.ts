@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { UnauthenticatedError } from './auth-errors';
 
 export type Role = 'customer' | 'admin';
@@ -16,6 +16,24 @@ function decodeJson(segment: string): Record<string, unknown> {
 const refuse = (why: string) => new UnauthenticatedError(`invalid bearer token: ${why}`);
 
 /**
+ * A process verifies every token with the same secret and nearly every token carries the same
+ * header: the key is imported once, and the last header seen is decoded once (both are looked up
+ * by exact value, so a different secret or header takes the full way).
+ */
+let lastKey: { secret: string; key: KeyObject } | undefined;
+let lastHeader: { part: string; header: Record<string, unknown> } | undefined;
+
+function keyOf(secret: string): KeyObject {
+  if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(Buffer.from(secret)) };
+  return lastKey.key;
+}
+
+function headerOf(part: string): Record<string, unknown> {
+  if (lastHeader?.part !== part) lastHeader = { part, header: decodeJson(part) };
+  return lastHeader.header;
+}
+
+/**
  * Verifies an HS256 JWT. Only HS256 is accepted (never `none`, never a key confusion), the
  * signature is compared in constant time, and `exp` is required.
  */
@@ -26,13 +44,15 @@ export function verifyJwt(token: string, secret: string, nowSeconds: number): Pr
   let header: Record<string, unknown>;
   let payload: Record<string, unknown>;
   try {
-    header = decodeJson(headerPart);
+    header = headerOf(headerPart);
     payload = decodeJson(payloadPart);
   } catch {
     throw refuse('malformed');
   }
   if (header.alg !== 'HS256') throw refuse('only HS256 is accepted');
-  const expected = createHmac('sha256', secret).update(`${headerPart}.${payloadPart}`).digest();
+  const expected = createHmac('sha256', keyOf(secret))
+    .update(token.slice(0, headerPart.length + 1 + payloadPart.length))
+    .digest();
   const given = Buffer.from(signaturePart, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw refuse('bad signature');

@@ -58,4 +58,17 @@ describe('JWT verification', () => {
     expect(() => verifyJwt(token, SECRET, NOW)).toThrow(UnauthenticatedError);
     expect(() => verifyJwt(token, SECRET, NOW)).toThrow(message);
   });
+
+  it('When tokens alternate between two keys and two headers, then each is judged by its own', () => {
+    const other = 'another-secret-of-enough-length';
+    const claims = { sub: 'u', role: 'customer' as const, exp: NOW + 60 };
+    const none = `${b64({ alg: 'none' })}.${b64(claims)}.`;
+    for (let round = 0; round < 3; round += 1) {
+      expect(verifyJwt(signJwt(claims, SECRET), SECRET, NOW).userId).toBe('u');
+      expect(() => verifyJwt(signJwt(claims, SECRET), other, NOW)).toThrow(/bad signature/);
+      expect(verifyJwt(signJwt(claims, other), other, NOW).userId).toBe('u');
+      expect(() => verifyJwt(none, SECRET, NOW)).toThrow(/only HS256/);
+      expect(() => verifyJwt(signJwt(claims, other), SECRET, NOW)).toThrow(/bad signature/);
+    }
+  });
 });
