@@ -26,7 +26,7 @@ import {
   registerCollectors,
   type CollectorSources,
 } from './infra/metrics';
-import { createRedis, RedisRateLimiter, RedisReservationStore } from './infra/redis';
+import { createRedis, RedisRateLimiter, RedisReservationStore, ScriptPipe } from './infra/redis';
 import {
   makeCancelOrder,
   makeInitiatePayment,
@@ -118,9 +118,31 @@ export async function startSystem(
         .connect()
         .catch((error) => logger.warn({ err: error }, 'redis is not answering yet'));
       closers.push({ name: 'redis', close: async () => redis.disconnect() });
-      readiness.push({ name: 'redis', check: () => redis.ping() });
+      // The purchase path's reserve goes over a lean connection of its own (script-pipe.ts).
+      const reservePipe =
+        config.roles.includes('api') && ScriptPipe.supports(config.redisUrl)
+          ? new ScriptPipe(config.redisUrl, {
+              onError: (error) => logger.debug({ err: error }, 'redis reserve connection error'),
+            })
+          : undefined;
+      if (reservePipe) {
+        await reservePipe
+          .connect()
+          .catch((error) => logger.warn({ err: error }, 'redis is not answering yet'));
+        closers.push({ name: 'redis reserve connection', close: () => reservePipe.close() });
+      }
+      readiness.push({
+        name: 'redis',
+        check: async () => {
+          if (reservePipe && !reservePipe.isReady) throw new Error('reserve connection is down');
+          await redis.ping();
+        },
+      });
 
-      const hot = new RedisReservationStore(redis, { prefix: config.redisKeyPrefix });
+      const hot = new RedisReservationStore(redis, {
+        prefix: config.redisKeyPrefix,
+        reservePipe,
+      });
       const reservations = meteredReservations(hot, metrics);
       // Redis is a cache of the event store: whatever it lacks (a first start, a restart without
       // persistence, a flush) is put back from events, at start and whenever its marker vanishes.

@@ -3,3 +3,4 @@ export * from './keys';
 export * from './reservation-store';
 export * from './rate-limiter';
 export * from './drop-prefix';
+export * from './script-pipe';

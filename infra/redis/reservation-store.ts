@@ -9,6 +9,7 @@ import type {
 } from '../../commands/ports';
 import { AppError, UnavailableError, ValidationError } from '../../domain/errors';
 import { redisKeys, type Keys } from './keys';
+import { script, type ScriptPipe } from './script-pipe';
 import {
   CONFIRM_LUA,
   PUT_SKU_LUA,
@@ -24,7 +25,11 @@ export type RedisReservationStoreOptions = {
   prefix: string;
   /** How long an idempotency key outlives its order's reservation. Default one day. */
   idempotencyTtlSeconds?: number;
+  /** A connection of its own for the reserve script, the purchase path (else the client's). */
+  reservePipe?: ScriptPipe;
 };
+
+const RESERVE = script(RESERVE_LUA);
 
 /** Arguments of a variable-key script: the number of keys, the keys, then ARGV. */
 type ScriptArgs = (string | number)[];
@@ -53,6 +58,7 @@ export class RedisReservationStore implements ReservationStore {
   private readonly keys: Keys;
   private readonly scripts: Scripts;
   private readonly idempotencyTtl: number;
+  private readonly reservePipe: ScriptPipe | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -60,6 +66,7 @@ export class RedisReservationStore implements ReservationStore {
   ) {
     this.keys = redisKeys(options.prefix);
     this.idempotencyTtl = options.idempotencyTtlSeconds ?? 86_400;
+    this.reservePipe = options.reservePipe;
     if (!Number.isSafeInteger(this.idempotencyTtl) || this.idempotencyTtl < 1) {
       throw new RangeError('idempotencyTtlSeconds must be a positive integer');
     }
@@ -77,8 +84,8 @@ export class RedisReservationStore implements ReservationStore {
     const { orderId, userId, lines, idempotency } = request;
     validateLines(lines);
     const n = lines.length;
-    const args: ScriptArgs = [3 + 2 * n + (idempotency ? 1 : 0)];
-    args.push(this.keys.reservation(orderId), this.keys.due);
+    const keyCount = 3 + 2 * n + (idempotency ? 1 : 0);
+    const args: ScriptArgs = [this.keys.reservation(orderId), this.keys.due];
     for (const line of lines) args.push(this.keys.sku(line.skuId), this.keys.held(line.skuId));
     args.push(this.keys.epoch);
     if (idempotency) args.push(this.keys.idempotency(userId, idempotency.key));
@@ -93,7 +100,11 @@ export class RedisReservationStore implements ReservationStore {
     );
     for (const line of lines) args.push(line.skuId, line.quantity);
 
-    const reply = await this.call(this.scripts.flashsaleReserve(args));
+    const reply = (await this.call(
+      this.reservePipe
+        ? this.reservePipe.run(RESERVE, keyCount, args)
+        : this.scripts.flashsaleReserve([keyCount, ...args]),
+    )) as Reply[];
     switch (reply[0]) {
       case 'NOT_LOADED':
         return { outcome: 'NOT_LOADED' };
