@@ -1,9 +1,16 @@
 import { checkNaive, checkSystem } from '../support/checks';
 import { acceptedOf, measureLoad, summarize, type Measured } from '../support/load';
+import { pairedRatio } from '../support/paired';
 import { printCase, printRun } from '../support/table';
 import { startTargets, type BenchSku } from '../support/targets';
 import { FreshUsers, tokenFor } from '../support/tokens';
-import type { BenchResult, RunSummary, Verdict } from '../support/types';
+import {
+  describeRatio,
+  type BenchResult,
+  type Ratio,
+  type RunSummary,
+  type Verdict,
+} from '../support/types';
 
 export type CaseOptions = { seconds: number; rounds: number; connections: number[] };
 
@@ -67,6 +74,7 @@ export async function compareCase({
 
     const warmed = { system: 0, naive: 0, bare: 0 };
     const runs: RunSummary[] = [];
+    const rates: RoundRates = new Map();
     for (const conns of connections) {
       for (const target of ['bare', 'system', 'naive'] as const) {
         // JIT, pools, connections and caches warm before measuring (fresh users, hot SKU).
@@ -88,6 +96,11 @@ export async function compareCase({
         for (const [i, [target, scenario, label, sku]] of plan.entries()) {
           const m = await load(target, scenario, label, sku, conns);
           measured[i]!.push(m);
+          const key = rateKey(target, scenario, conns);
+          const rate = rates.get(key) ?? { requests: [], accepted: [] };
+          rate.requests.push(m.latencies.length / m.elapsed);
+          rate.accepted.push(acceptedOf(m.statuses) / m.elapsed);
+          rates.set(key, rate);
           line.push(`${target} ${scenario} ${Math.round(m.latencies.length / m.elapsed)}/s`);
         }
         console.log(`${conns} connections, round ${round}/${rounds}: ${line.join(', ')}`);
@@ -119,7 +132,7 @@ export async function compareCase({
       rounds,
       connections,
       runs,
-      ratios: ratiosOf(runs, connections),
+      ratios: ratiosOf(runs, connections, rates),
       checks,
       verdicts: [],
     };
@@ -131,10 +144,27 @@ export async function compareCase({
   }
 }
 
-function ratiosOf(runs: RunSummary[], connections: number[]) {
+/** Each round's rates per target, scenario and connection count, in the order of the rounds. */
+export type RoundRates = Map<string, { requests: number[]; accepted: number[] }>;
+export const rateKey = (target: string, scenario: string, conns: number) =>
+  `${target} ${scenario} ${conns}`;
+
+export function ratiosOf(runs: RunSummary[], connections: number[], rates: RoundRates): Ratio[] {
   return connections.flatMap((conns) => {
     const get = (target: string, scenario: string) =>
       runs.find((r) => r.target === target && r.scenario === scenario && r.connections === conns)!;
+    const interval = (
+      [target, scenario]: [string, string],
+      [overTarget, overScenario]: [string, string],
+      rate: 'requests' | 'accepted',
+    ): Ratio['interval'] => {
+      const top = rates.get(rateKey(target, scenario, conns))?.[rate] ?? [];
+      const bottom = rates.get(rateKey(overTarget, overScenario, conns))?.[rate] ?? [];
+      if (top.length < 2 || top.length !== bottom.length) return undefined;
+      if ([...top, ...bottom].some((x) => !(x > 0))) return undefined;
+      const paired = pairedRatio(bottom, top);
+      return { low: paired.low!, high: paired.high!, rounds: paired.rounds };
+    };
     const bare = get('bare', 'ceiling');
     const naive = get('naive', 'stock lasts');
     const hot = get('system', 'stock lasts');
@@ -144,16 +174,19 @@ function ratiosOf(runs: RunSummary[], connections: number[]) {
         connections: conns,
         name: '(a)/(b) accepted orders/s, while stock lasts',
         value: hot.acceptedPerSecond / naive.acceptedPerSecond,
+        interval: interval(['system', 'stock lasts'], ['naive', 'stock lasts'], 'accepted'),
       },
       {
         connections: conns,
         name: '(a)/(c) requests/s, while stock lasts',
         value: hot.requestsPerSecond / bare.requestsPerSecond,
+        interval: interval(['system', 'stock lasts'], ['bare', 'ceiling'], 'requests'),
       },
       {
         connections: conns,
         name: '(a)/(c) requests/s, sold out',
         value: soldOut.requestsPerSecond / bare.requestsPerSecond,
+        interval: interval(['system', 'sold out'], ['bare', 'ceiling'], 'requests'),
       },
     ];
   });
@@ -166,7 +199,7 @@ function verdictsOf(result: BenchResult): Verdict[] {
     verdicts.push({
       name: `${r.name}, ${r.connections} connections`,
       goal: at,
-      measured: `${r.value.toFixed(2)}×`,
+      measured: describeRatio(r),
       met: r.value >= goal,
     });
   }

@@ -1,5 +1,10 @@
 import { COLUMNS, cells } from '../support/table';
-import type { BenchReport, BenchResult, RunSummary } from '../support/types';
+import {
+  describeRatio,
+  type BenchReport,
+  type BenchResult,
+  type RunSummary,
+} from '../support/types';
 import { escapeHtml as e, lineChart } from './chart';
 
 const COLORS = {
@@ -86,7 +91,7 @@ function caseSection(result: BenchResult) {
     ? `<h3>Ratios (same run)</h3><table><tr><th>ratio</th><th>connections</th><th>value</th></tr>${result.ratios
         .map(
           (r) =>
-            `<tr><td>${e(r.name)}</td><td>${r.connections}</td><td>${r.value.toFixed(2)}×</td></tr>`,
+            `<tr><td>${e(r.name)}</td><td>${r.connections}</td><td>${e(describeRatio(r))}</td></tr>`,
         )
         .join('')}</table>`
     : '';

@@ -1,4 +1,4 @@
-import type { BenchResult, RunSummary } from './types';
+import { describeRatio, type BenchResult, type RunSummary } from './types';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -71,7 +71,7 @@ export function printCase(result: BenchResult) {
     console.log('\nratios (same run):');
     for (const r of result.ratios) {
       console.log(
-        `  ${String(r.connections).padStart(3)} connections  ${r.name}: ${r.value.toFixed(2)}`,
+        `  ${String(r.connections).padStart(3)} connections  ${r.name}: ${describeRatio(r)}`,
       );
     }
   }

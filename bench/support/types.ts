@@ -50,6 +50,26 @@ export type Verdict = { name: string; goal: string; measured: string; met: boole
 
 export type Check = { target: string; name: string; detail: string; ok: boolean };
 
+/**
+ * A ratio between two designs' runs: `value` over the pooled rounds (what the targets judge),
+ * and, with two rounds or more, the 95 % interval of the rounds' paired ratios (the designs take
+ * their rounds in turn, so each round's pair met the same minute of the machine).
+ */
+export type Ratio = {
+  connections: number;
+  name: string;
+  value: number;
+  interval?: { low: number; high: number; rounds: number };
+};
+
+/** How a ratio reads: `0.60×`, or `0.60× (95 % CI of 3 rounds 0.52-0.69)`. */
+export function describeRatio(r: Ratio): string {
+  const value = `${r.value.toFixed(2)}×`;
+  if (!r.interval) return value;
+  const { low, high, rounds } = r.interval;
+  return `${value} (95 % CI of ${rounds} rounds ${low.toFixed(2)}-${high.toFixed(2)})`;
+}
+
 /** One named case: its runs, the ratios between designs, the store checks, the verdicts. */
 export type BenchResult = {
   case: string;
@@ -61,7 +81,7 @@ export type BenchResult = {
   rounds: number;
   connections: number[];
   runs: RunSummary[];
-  ratios: { connections: number; name: string; value: number }[];
+  ratios: Ratio[];
   checks: Check[];
   verdicts: Verdict[];
 };
