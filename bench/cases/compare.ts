@@ -74,7 +74,6 @@ export async function compareCase({
 
     const warmed = { system: 0, naive: 0, bare: 0 };
     const runs: RunSummary[] = [];
-    const rates: RoundRates = new Map();
     for (const conns of connections) {
       for (const target of ['bare', 'system', 'naive'] as const) {
         // JIT, pools, connections and caches warm before measuring (fresh users, hot SKU).
@@ -96,11 +95,6 @@ export async function compareCase({
         for (const [i, [target, scenario, label, sku]] of plan.entries()) {
           const m = await load(target, scenario, label, sku, conns);
           measured[i]!.push(m);
-          const key = rateKey(target, scenario, conns);
-          const rate = rates.get(key) ?? { requests: [], accepted: [] };
-          rate.requests.push(m.latencies.length / m.elapsed);
-          rate.accepted.push(acceptedOf(m.statuses) / m.elapsed);
-          rates.set(key, rate);
           line.push(`${target} ${scenario} ${Math.round(m.latencies.length / m.elapsed)}/s`);
         }
         console.log(`${conns} connections, round ${round}/${rounds}: ${line.join(', ')}`);
@@ -132,7 +126,7 @@ export async function compareCase({
       rounds,
       connections,
       runs,
-      ratios: ratiosOf(runs, connections, rates),
+      ratios: ratiosOf(runs, connections),
       checks,
       verdicts: [],
     };
@@ -144,25 +138,22 @@ export async function compareCase({
   }
 }
 
-/** Each round's rates per target, scenario and connection count, in the order of the rounds. */
-export type RoundRates = Map<string, { requests: number[]; accepted: number[] }>;
-export const rateKey = (target: string, scenario: string, conns: number) =>
-  `${target} ${scenario} ${conns}`;
-
-export function ratiosOf(runs: RunSummary[], connections: number[], rates: RoundRates): Ratio[] {
+export function ratiosOf(runs: RunSummary[], connections: number[]): Ratio[] {
   return connections.flatMap((conns) => {
     const get = (target: string, scenario: string) =>
       runs.find((r) => r.target === target && r.scenario === scenario && r.connections === conns)!;
+    /** The 95 % interval of top/bottom over their paired rounds; none with a single round. */
     const interval = (
-      [target, scenario]: [string, string],
-      [overTarget, overScenario]: [string, string],
-      rate: 'requests' | 'accepted',
+      top: RunSummary,
+      bottom: RunSummary,
+      rate: 'requestsPerSecond' | 'acceptedPerSecond',
     ): Ratio['interval'] => {
-      const top = rates.get(rateKey(target, scenario, conns))?.[rate] ?? [];
-      const bottom = rates.get(rateKey(overTarget, overScenario, conns))?.[rate] ?? [];
-      if (top.length < 2 || top.length !== bottom.length) return undefined;
-      if ([...top, ...bottom].some((x) => !(x > 0))) return undefined;
-      const paired = pairedRatio(bottom, top);
+      const a = bottom.perRound.map((r) => r[rate]);
+      const b = top.perRound.map((r) => r[rate]);
+      if (b.length < 2 || b.length !== a.length || [...a, ...b].some((x) => !(x > 0))) {
+        return undefined;
+      }
+      const paired = pairedRatio(a, b);
       return { low: paired.low!, high: paired.high!, rounds: paired.rounds };
     };
     const bare = get('bare', 'ceiling');
@@ -174,19 +165,19 @@ export function ratiosOf(runs: RunSummary[], connections: number[], rates: Round
         connections: conns,
         name: '(a)/(b) accepted orders/s, while stock lasts',
         value: hot.acceptedPerSecond / naive.acceptedPerSecond,
-        interval: interval(['system', 'stock lasts'], ['naive', 'stock lasts'], 'accepted'),
+        interval: interval(hot, naive, 'acceptedPerSecond'),
       },
       {
         connections: conns,
         name: '(a)/(c) requests/s, while stock lasts',
         value: hot.requestsPerSecond / bare.requestsPerSecond,
-        interval: interval(['system', 'stock lasts'], ['bare', 'ceiling'], 'requests'),
+        interval: interval(hot, bare, 'requestsPerSecond'),
       },
       {
         connections: conns,
         name: '(a)/(c) requests/s, sold out',
         value: soldOut.requestsPerSecond / bare.requestsPerSecond,
-        interval: interval(['system', 'sold out'], ['bare', 'ceiling'], 'requests'),
+        interval: interval(soldOut, bare, 'requestsPerSecond'),
       },
     ];
   });

@@ -156,6 +156,10 @@ export function summarize(
     label: options.label,
     connections: options.connections,
     rounds: rounds.length,
+    perRound: rounds.map((r) => ({
+      requestsPerSecond: r.latencies.length / r.elapsed,
+      acceptedPerSecond: acceptedOf(r.statuses) / r.elapsed,
+    })),
     seconds: Math.round(elapsed * 100) / 100,
     requests: sorted.length,
     attempts: sorted.length + timeouts + transportErrors,

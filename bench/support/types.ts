@@ -23,6 +23,8 @@ export type RunSummary = {
   connections: number;
   /** Rounds pooled into this summary (runs of the same load, taken in turn with the others). */
   rounds: number;
+  /** Each round's own rates, in the order they were taken (for intervals over the rounds). */
+  perRound: { requestsPerSecond: number; acceptedPerSecond: number }[];
   /** Length of all rounds together. */
   seconds: number;
   /** Answers received; `attempts` adds the requests that timed out or failed on the wire. */

@@ -27,6 +27,7 @@ function run(
     label,
     connections: 100,
     rounds: 1,
+    perRound: [{ requestsPerSecond: rps, acceptedPerSecond: accepted }],
     seconds: 5,
     requests: rps * 5,
     attempts: rps * 5,
