@@ -33,12 +33,44 @@ describe('MySQL event store', () => {
         'SELECT COUNT(DISTINCT recorded_at) AS batches, COUNT(*) AS events FROM es_events WHERE type = ?',
         ['Grouped'],
       )) as [{ batches: string; events: string }[]];
-      // One transaction stamps one recorded_at; the first append goes alone, the rest together.
+      // One transaction stamps one recorded_at.
       expect(Number(rows[0]!.events)).toBe(300);
       expect(Number(rows[0]!.batches)).toBeLessThanOrEqual(10);
       const positions = results.map((r) => r.position).sort((a, b) => (a < b ? -1 : 1));
       positions.forEach((p, i) => i > 0 && expect(p).toBe(positions[i - 1]! + 1n));
       await store.close();
+    });
+
+    it('When appends are made in one turn of the event loop, then the first does not go alone: they share one transaction', async () => {
+      let transactions = 0;
+      const store = new MysqlEventStore(database.connect(), {
+        beforeCommit: async () => {
+          transactions += 1;
+        },
+      });
+      const appends = Array.from({ length: 50 }, (_, i) =>
+        store.append(`one-turn-${i}`, [{ type: 'OneTurn', data: { i } }], {
+          expectedRevision: 'no_stream',
+        }),
+      );
+      const results = await Promise.all(appends);
+      expect(transactions).toBe(1);
+      const positions = results.map((r) => r.position);
+      positions.forEach((p, i) => i > 0 && expect(p).toBe(positions[i - 1]! + 1n));
+      await store.close();
+    });
+
+    it('When an append is made and the store closed in the same turn, then close waits for it', async () => {
+      const store = new MysqlEventStore(database.connect());
+      const appended = store.append('closed-at-once', [{ type: 'ClosedAtOnce', data: {} }], {
+        expectedRevision: 'no_stream',
+      });
+      await store.close();
+      await expect(appended).resolves.toMatchObject({ nextExpectedRevision: 0n });
+      const [rows] = (await database.db.raw('SELECT COUNT(*) AS n FROM es_events WHERE type = ?', [
+        'ClosedAtOnce',
+      ])) as [{ n: string }[]];
+      expect(Number(rows[0]!.n)).toBe(1);
     });
 
     it('When a burst of new streams from two clients meets streams that exist, then only those conflict and every other append lands once', async () => {
