@@ -14,6 +14,7 @@ import { checkStreamId, parseMetadata, serializeEvents, type SerializedEvent } f
 import { isConnectionError, isRetryableTxError, isDuplicateKey } from './mysql-errors';
 import { sleep, waitForEvent } from './wait';
 import { withSession, type Query } from './mysql-session';
+import { SqlText, sqlSize } from './sql-text';
 
 export type MysqlEventStoreOptions = {
   /** Appends waiting together are written in one transaction, up to these sizes. */
@@ -358,7 +359,8 @@ export class MysqlEventStore implements EventStore {
     // LAST_INSERT_ID(expr) carries the new counter value to the INSERT in the same session (and
     // back to us in the UPDATE's insertId): MySQL 8 and MariaDB both have it.
     const count = accepted.reduce((sum, a) => sum + a.pending.events.length, 0);
-    const recordedAt = new Date();
+    // One timestamp for the batch, formatted once (the connection's time zone is UTC).
+    const recordedAt = new Date().toISOString().slice(0, 23).replace('T', ' ');
     const rows: unknown[][] = [];
     let offset = 0;
     for (const { pending, firstRevision } of accepted) {
@@ -371,8 +373,8 @@ export class MysqlEventStore implements EventStore {
           pending.streamId,
           String(revision),
           event.type,
-          event.data,
-          event.metadata,
+          new SqlText(event.data),
+          new SqlText(event.metadata),
           recordedAt,
         ]);
         offset += 1;
@@ -436,10 +438,7 @@ async function runPacked(query: Query, statements: Statement[]): Promise<unknown
     bytes = 0;
   };
   for (const [statement, params] of statements) {
-    const size = params.reduce<number>(
-      (sum, v) => sum + (typeof v === 'string' ? v.length : 16),
-      statement.length,
-    );
+    const size = params.reduce<number>((sum, v) => sum + sqlSize(v), statement.length);
     if (bytes > 0 && bytes + size > MAX_STATEMENT_BYTES) await flush();
     sql.push(statement);
     values.push(...params);
@@ -472,7 +471,7 @@ function chunkByBytes(rows: unknown[][]): unknown[][][] {
   let current: unknown[][] = [];
   let bytes = 0;
   for (const row of rows) {
-    const size = (row[5] as string).length + (row[6] as string).length + 200;
+    const size = sqlSize(row[5]) + sqlSize(row[6]) + 200;
     if (current.length > 0 && bytes + size > MAX_STATEMENT_BYTES) {
       chunks.push(current);
       current = [];

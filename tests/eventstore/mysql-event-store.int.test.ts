@@ -73,6 +73,68 @@ describe('MySQL event store', () => {
       expect(Number(rows[0]!.n)).toBe(1);
     });
 
+    it('When data and metadata are full of quotes, backslashes and SQL, then every event reads back exactly', async () => {
+      const store = new MysqlEventStore(database.connect());
+      const nasty = [
+        "'",
+        "\\'",
+        "''",
+        '\\',
+        'ends with a backslash \\',
+        "'; DROP TABLE es_events; --",
+        '\u0000 \u001a \n \r',
+        '\0\x1a\n\r\t\b',
+        '"\'"\'"',
+        "O'Brien's 限时抢购 🛒 \\' \\\\'",
+        String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i)),
+      ];
+      // Appended in one turn: they travel in one statement.
+      await Promise.all(
+        nasty.map((text, i) =>
+          store.append(
+            `nasty-${i}`,
+            [{ type: 'Nasty', data: { text }, metadata: { note: text } }],
+            {
+              expectedRevision: 'no_stream',
+            },
+          ),
+        ),
+      );
+      for (const [i, text] of nasty.entries()) {
+        const [event] = await store.readStream(`nasty-${i}`);
+        expect(event!.data).toEqual({ text });
+        expect(event!.metadata).toEqual({ note: text });
+      }
+      await store.close();
+    });
+
+    it('When one batch holds more than one statement can carry, then its inserts are split and it commits once', async () => {
+      let transactions = 0;
+      const store = new MysqlEventStore(database.connect(), {
+        // One batch of about 24 MB of SQL, over the server's 16 MiB packet limit.
+        maxBatchBytes: 64 * 1024 * 1024,
+        beforeCommit: async () => {
+          transactions += 1;
+        },
+      });
+      const blob = "x'\\".repeat(300 * 1024);
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          store.append(`split-${i}`, [{ type: 'Split', data: { i, blob } }], {
+            expectedRevision: 'no_stream',
+          }),
+        ),
+      );
+      const [rows] = (await database.db.raw(
+        'SELECT COUNT(*) AS n, MIN(LENGTH(data)) AS shortest FROM es_events WHERE type = ?',
+        ['Split'],
+      )) as [{ n: string; shortest: string }[]];
+      expect(Number(rows[0]!.n)).toBe(12);
+      expect(Number(rows[0]!.shortest)).toBe(JSON.stringify({ i: 0, blob }).length);
+      expect(transactions).toBe(1);
+      await store.close();
+    });
+
     it('When a burst of new streams from two clients meets streams that exist, then only those conflict and every other append lands once', async () => {
       const [one, two] = [database.connect(), database.connect()].map(
         (db) => new MysqlEventStore(db),
