@@ -14,17 +14,16 @@ export function parseReply(data: Buffer, at: number): { value: Reply; next: numb
   const eol = data.indexOf(CR, at);
   if (eol === -1 || eol + 1 >= data.length) return undefined;
   const type = data[at];
-  const line = () => data.toString('latin1', at + 1, eol);
   switch (type) {
     case 0x2b: // +
       return { value: data.toString('utf8', at + 1, eol), next: eol + 2 };
     case 0x2d: // -
       return { value: new ReplyError(data.toString('utf8', at + 1, eol)), next: eol + 2 };
     case 0x3a: // :
-      return { value: Number(line()), next: eol + 2 };
+      return { value: readInteger(data, at + 1, eol), next: eol + 2 };
     case 0x24: {
       // $
-      const length = Number(line());
+      const length = readInteger(data, at + 1, eol);
       if (length < 0) return { value: null, next: eol + 2 };
       const start = eol + 2;
       if (data.length < start + length + 2) return undefined;
@@ -32,7 +31,7 @@ export function parseReply(data: Buffer, at: number): { value: Reply; next: numb
     }
     case 0x2a: {
       // *
-      const count = Number(line());
+      const count = readInteger(data, at + 1, eol);
       if (count < 0) return { value: null, next: eol + 2 };
       const items: Reply[] = [];
       let next = eol + 2;
@@ -47,4 +46,16 @@ export function parseReply(data: Buffer, at: number): { value: Reply; next: numb
     default:
       throw new Error(`not a RESP reply: byte ${type} at ${at}`);
   }
+}
+
+/** The decimal integer in `data[from, to)`, read without making a string of it. */
+function readInteger(data: Buffer, from: number, to: number): number {
+  const negative = data[from] === 0x2d;
+  let value = 0;
+  for (let i = negative ? from + 1 : from; i < to; i++) {
+    const digit = data[i]! - 0x30;
+    if (digit < 0 || digit > 9) throw new Error(`not a RESP integer at ${from}`);
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
 }

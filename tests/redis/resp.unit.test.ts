@@ -32,6 +32,21 @@ describe('RESP replies', () => {
     expect([first.value, second.value, second.next]).toEqual([1, 'hi', two.length]);
   });
 
+  it('When integers and lengths are read, then they are exact up to 2^53 and empty arrays are empty', () => {
+    const read = (text: string) => parseReply(Buffer.from(text), 0)!.value;
+
+    expect(read(':9007199254740991\r\n')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(read(':-0\r\n')).toBe(-0);
+    expect(read(':1234567\r\n')).toBe(1234567);
+    expect(read('*0\r\n')).toEqual([]);
+    expect(read('$0\r\n\r\n')).toBe('');
+  });
+
+  it('When an integer holds a character that is not a digit, then it throws', () => {
+    expect(() => parseReply(Buffer.from(':12a\r\n'), 0)).toThrow(/not a RESP integer/);
+    expect(() => parseReply(Buffer.from('*x\r\n'), 0)).toThrow(/not a RESP integer/);
+  });
+
   it('When the bytes are not RESP, then it throws instead of guessing', () => {
     expect(() => parseReply(Buffer.from('HTTP/1.1 400\r\n'), 0)).toThrow(/not a RESP reply/);
   });
