@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import {
   IdempotencyKeyReusedError,
@@ -39,7 +39,8 @@ function fingerprint(items: PlaceOrderInput['items']): string {
     .sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0))
     .map((i) => `${i.skuId}:${i.quantity}`)
     .join(',');
-  return createHash('sha256').update(canonical).digest('base64url');
+  // One-shot: a third of the cost of a Hash object for a string this short.
+  return hash('sha256', canonical, 'base64url');
 }
 
 /**

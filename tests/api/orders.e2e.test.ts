@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inParallel } from '../support/http';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -133,6 +134,12 @@ describe('POST /v1/orders', () => {
     );
     expect(await sys.available('idem')).toBe(97);
     expect(await placed('idem')).toHaveLength(1);
+    // The body's fingerprint keeps the form of earlier versions, so their keys still match.
+    const [first] = await sys.events((e) => e.streamId === `order-${results[0]!.body.orderId}`);
+    expect(first!.metadata).toMatchObject({
+      idempotencyKey: 'key-1',
+      idempotencyFingerprint: createHash('sha256').update('idem:3').digest('base64url'),
+    });
 
     const other = await send({ items: [{ skuId: 'idem', quantity: 4 }] });
     expect(other.status).toBe(409);
