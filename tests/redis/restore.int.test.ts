@@ -103,4 +103,29 @@ describe('Redis reservation store: restoring what Redis lost', () => {
     );
     expect((await own.getSku('gate'))!.available).toBe(48);
   });
+  it('When a reservation is back but the inventory is not marked loaded, then its resent command answers NOT_LOADED, and once marked its first answer', async () => {
+    const own = new RedisReservationStore(t.redis, { prefix: `${t.prefix}-resend` });
+    await own.markLoaded();
+    await own.putSku(aSku('resend', { stocked: 10 }));
+    const request = aReserve('resender', [{ skuId: 'resend', quantity: 2 }]);
+    const first = await own.reserve(request);
+    expect(first.outcome).toBe('RESERVED');
+
+    // Redis loses everything; the rebuild puts back the SKU and the reservation, not the marker.
+    await t.redis.del(...(await scanKeys(t.redis, `{${t.prefix}-resend}:*`)));
+    await own.restoreSku(aSku('resend', { stocked: 10, available: 8 }), new Map([['resender', 2]]));
+    await own.restoreReservation({
+      orderId: request.orderId,
+      userId: 'resender',
+      currency: 'EUR',
+      lines: [{ skuId: 'resend', quantity: 2, unitPrice: 1_999 }],
+      deadline: request.deadline,
+      createdAt: request.now,
+    });
+
+    expect(await own.reserve(request)).toEqual({ outcome: 'NOT_LOADED' });
+    await own.markLoaded();
+    expect(await own.reserve(request)).toEqual(first);
+    expect((await own.getSku('resend'))!.available).toBe(8);
+  });
 });

@@ -21,9 +21,12 @@ export const RESERVE_LUA = `
 local n = (#ARGV - 7) / 2
 local idem = KEYS[4 + 2 * n]
 
-if redis.call('EXISTS', KEYS[3 + 2 * n]) == 0 then return {'NOT_LOADED'} end
+-- One call for both looks: the marker is counted twice, so 0-1 means it is missing (whatever
+-- the reservation), 3 that this order is already reserved, 2 that neither stops us.
+local seen = redis.call('EXISTS', KEYS[3 + 2 * n], KEYS[3 + 2 * n], KEYS[1])
+if seen < 2 then return {'NOT_LOADED'} end
 
-if redis.call('EXISTS', KEYS[1]) == 1 then
+if seen == 3 then
   local r = redis.call('HMGET', KEYS[1], 'currency', 'lines')
   return {'AGAIN', r[1], r[2]}
 end
