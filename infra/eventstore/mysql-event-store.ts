@@ -204,7 +204,26 @@ export class MysqlEventStore implements EventStore {
       // drain: the appends made in the same turn (every order whose reservation came back in
       // one Redis reply) then share its transaction instead of waiting for the next one.
       await Promise.resolve();
-      while (this.queue.length > 0) await this.writeWithRetry(this.takeBatch());
+      while (this.queue.length > 0) {
+        let started = false;
+        try {
+          // One connection for as long as appends keep coming: taking it from the pool for
+          // every batch cost about 0.5 ms of each commit's 4 under the purchase bench. A broken
+          // one is given up, and the next batch takes another.
+          await withSession(this.db, async ({ query, isBroken }) => {
+            started = true;
+            while (this.queue.length > 0 && !isBroken()) {
+              await this.writeWithRetry(query, this.takeBatch());
+            }
+          });
+        } catch (error) {
+          // No connection could be had: the batch that would have gone next fails with that.
+          // (Once started, every batch taken has been settled: writeWithRetry never throws.)
+          if (started) continue;
+          const failure = toStoreError(error);
+          for (const pending of this.takeBatch()) pending.reject(failure);
+        }
+      }
     } finally {
       // In the same step as the last look at the queue: an append queued after that look
       // sees a free writer and starts a new drain.
@@ -228,10 +247,10 @@ export class MysqlEventStore implements EventStore {
     return this.queue.splice(0, taken);
   }
 
-  private async writeWithRetry(batch: Pending[]): Promise<void> {
+  private async writeWithRetry(query: Query, batch: Pending[]): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const outcomes = await this.writeBatch(batch);
+        const outcomes = await this.writeBatch(query, batch);
         batch.forEach((pending, i) => {
           const outcome = outcomes[i]!;
           if (outcome instanceof ConcurrencyError) pending.reject(outcome);
@@ -247,7 +266,7 @@ export class MysqlEventStore implements EventStore {
         if (batch.length > 1 && !isConnectionError(error)) {
           // One append broke the batch (say, a reused event id): write each alone, so only
           // that one fails.
-          for (const pending of batch) await this.writeWithRetry([pending]);
+          for (const pending of batch) await this.writeWithRetry(query, [pending]);
           return;
         }
         const failure = toStoreError(error);
@@ -261,19 +280,17 @@ export class MysqlEventStore implements EventStore {
    * One transaction per batch. A batch that only creates streams (every order placed is one)
    * takes one round trip; any other, or one that meets an existing stream, takes two.
    */
-  private writeBatch(batch: Pending[]): Promise<Outcome[]> {
-    return withSession(this.db, async (query) => {
-      try {
-        if (createsNewStreamsOnly(batch)) {
-          const outcomes = await this.createStreams(query, batch);
-          if (outcomes) return outcomes;
-        }
-        return await this.writeLocked(query, batch);
-      } catch (error) {
-        await query('ROLLBACK').catch(() => undefined);
-        throw error;
+  private async writeBatch(query: Query, batch: Pending[]): Promise<Outcome[]> {
+    try {
+      if (createsNewStreamsOnly(batch)) {
+        const outcomes = await this.createStreams(query, batch);
+        if (outcomes) return outcomes;
       }
-    });
+      return await this.writeLocked(query, batch);
+    } catch (error) {
+      await query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   }
 
   /**

@@ -11,13 +11,16 @@ type DriverConnection = {
 
 export type Query = (sql: string, values?: unknown[]) => Promise<unknown>;
 
+/** A connection taken from the pool: its query function, and whether it broke. */
+export type Session = { query: Query; isBroken(): boolean };
+
 /**
  * One pooled connection for the length of `work`, queried directly through the driver: several
  * statements can travel in one round trip (the pool enables multipleStatements; every value is
  * still a bound parameter, never text pasted into SQL). A connection that broke is destroyed,
- * not returned to the pool.
+ * not returned to the pool. An error in taking the connection is thrown before `work` runs.
  */
-export async function withSession<T>(db: Knex, work: (query: Query) => Promise<T>): Promise<T> {
+export async function withSession<T>(db: Knex, work: (session: Session) => Promise<T>): Promise<T> {
   const connection = (await db.client.acquireConnection()) as DriverConnection;
   let broken = false;
   const query: Query = (sql, values = []) =>
@@ -29,7 +32,7 @@ export async function withSession<T>(db: Knex, work: (query: Query) => Promise<T
       });
     });
   try {
-    return await work(query);
+    return await work({ query, isBroken: () => broken });
   } finally {
     if (broken) connection.destroy();
     await db.client.releaseConnection(connection);

@@ -1,4 +1,4 @@
-import { ConcurrencyError } from '../../domain/errors';
+import { ConcurrencyError, UnavailableError } from '../../domain/errors';
 import { MysqlEventStore } from '../../infra/eventstore';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
 import { eventStoreContract } from './contract';
@@ -71,6 +71,41 @@ describe('MySQL event store', () => {
         'ClosedAtOnce',
       ])) as [{ n: string }[]];
       expect(Number(rows[0]!.n)).toBe(1);
+    });
+
+    it('When the writer connection is killed under a stream of appends, then only the batch on it fails, as unavailable, and those queued behind it land on a new one', async () => {
+      let queuedBehind: Promise<unknown>[] = [];
+      const store: MysqlEventStore = new MysqlEventStore(database.connect(), {
+        beforeCommit: async () => {
+          if (queuedBehind.length > 0) return;
+          // Appends queued while the first batch is in flight: the writer takes them next.
+          queuedBehind = [append('killed-2'), append('killed-3')];
+          const [rows] = (await database.db.raw(
+            `SELECT p.id FROM information_schema.processlist p
+               JOIN information_schema.innodb_trx t ON t.trx_mysql_thread_id = p.id
+              WHERE p.db = ?`,
+            [database.target.database],
+          )) as [{ id: number }[]];
+          expect(rows).toHaveLength(1);
+          await database.db.raw('KILL CONNECTION ?', [rows[0]!.id]);
+        },
+      });
+      const append = (id: string) =>
+        store.append(id, [{ type: 'Killed', data: { id } }], { expectedRevision: 'no_stream' });
+
+      const first = await Promise.allSettled([append('killed-0'), append('killed-1')]);
+      expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      for (const r of first) {
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
+      }
+      const behind = (await Promise.all(queuedBehind)) as { nextExpectedRevision: bigint }[];
+      expect(behind.map((r) => r.nextExpectedRevision)).toEqual([0n, 0n]);
+      const [rows] = (await database.db.raw(
+        'SELECT stream_id FROM es_events WHERE type = ? ORDER BY stream_id',
+        ['Killed'],
+      )) as [{ stream_id: string }[]];
+      expect(rows.map((r) => r.stream_id)).toEqual(['killed-2', 'killed-3']);
+      await store.close();
     });
 
     it('When data and metadata are full of quotes, backslashes and SQL, then every event reads back exactly', async () => {
