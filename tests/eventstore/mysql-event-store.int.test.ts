@@ -20,15 +20,24 @@ describe('MySQL event store', () => {
   });
 
   describe('grouped appends', () => {
-    it('When 300 single-event appends arrive at once, then they are written in a few transactions, not one each', async () => {
-      const store = new MysqlEventStore(database.connect());
-      const results = await Promise.all(
-        Array.from({ length: 300 }, (_, i) =>
-          store.append(`grouped-${i}`, [{ type: 'Grouped', data: { i } }], {
+    /** `count` single-event appends, each creating stream `<type>-<i>`, made in one turn. */
+    const appendNewStreams = (
+      store: MysqlEventStore,
+      type: string,
+      count: number,
+      data: (i: number) => Record<string, unknown> = (i) => ({ i }),
+    ) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          store.append(`${type}-${i}`, [{ type, data: data(i) }], {
             expectedRevision: 'no_stream',
           }),
         ),
       );
+
+    it('When 300 single-event appends arrive at once, then they are written in a few transactions, not one each', async () => {
+      const store = new MysqlEventStore(database.connect());
+      const results = await appendNewStreams(store, 'Grouped', 300);
       const [rows] = (await database.db.raw(
         'SELECT COUNT(DISTINCT recorded_at) AS batches, COUNT(*) AS events FROM es_events WHERE type = ?',
         ['Grouped'],
@@ -48,12 +57,7 @@ describe('MySQL event store', () => {
           transactions += 1;
         },
       });
-      const appends = Array.from({ length: 50 }, (_, i) =>
-        store.append(`one-turn-${i}`, [{ type: 'OneTurn', data: { i } }], {
-          expectedRevision: 'no_stream',
-        }),
-      );
-      const results = await Promise.all(appends);
+      const results = await appendNewStreams(store, 'OneTurn', 50);
       expect(transactions).toBe(1);
       const positions = results.map((r) => r.position);
       positions.forEach((p, i) => i > 0 && expect(p).toBe(positions[i - 1]! + 1n));
@@ -153,13 +157,7 @@ describe('MySQL event store', () => {
         },
       });
       const blob = "x'\\".repeat(300 * 1024);
-      await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
-          store.append(`split-${i}`, [{ type: 'Split', data: { i, blob } }], {
-            expectedRevision: 'no_stream',
-          }),
-        ),
-      );
+      await appendNewStreams(store, 'Split', 12, (i) => ({ i, blob }));
       const [rows] = (await database.db.raw(
         'SELECT COUNT(*) AS n, MIN(LENGTH(data)) AS shortest FROM es_events WHERE type = ?',
         ['Split'],
