@@ -3,10 +3,12 @@
  *                     [--rounds 4 --seconds 5 --connections 100 --sku hot|unknown]
  *
  * The service against itself: two processes of the api role, A and B, differing only by the
- * environment and node flags given, over the same fresh database (`bench_ab`) and Redis prefix.
- * autocannon loads them in turn, round after round, the side that goes first alternating (POST
- * /v1/orders on one SKU of 50,000,000 units, a new user and Idempotency-Key per request), so a
- * machine whose speed drifts weighs on both alike. It ends with B/A and its 95 % confidence
+ * environment and node flags given, over the same fresh database (`bench_ab`), each with a Redis
+ * prefix and a SKU of its own (50,000,000 units). autocannon loads them in turn, round after
+ * round, the side that goes first alternating (POST /v1/orders, a new user and Idempotency-Key
+ * per request), so a machine whose speed drifts weighs on both alike. Apart prefixes keep Redis
+ * fair too: a SKU's holder hash and the due set rehash each time they double, and shared ones
+ * did so at fixed order counts that fell in B's turns. It ends with B/A and its 95 % confidence
  * interval over the paired rounds (support/paired.ts): a change whose interval holds 1 is not
  * resolved by that many rounds. `--sku unknown` orders a SKU that does not exist: an answer from Redis alone.
  * Node flags come after the service's own (infra/local/node-flags.ts), so they override them.
@@ -17,6 +19,7 @@ import { runLoad } from './support/load';
 import { describePaired, pairedRatio } from './support/paired';
 import { startServer, type Server } from './support/processes';
 import { dropRedisKeys, freshDatabase, listSkus, systemEnv } from './support/targets';
+import { growRedisTables } from './support/ballast';
 import { FreshUsers } from './support/tokens';
 import type { RunSummary } from './support/types';
 
@@ -54,6 +57,7 @@ if (values.sku !== 'hot' && values.sku !== 'unknown') throw new Error('--sku is 
 /** Ports 4603-4604, beside the purchase bench's 4600-4602. */
 const PORTS = { A: 4603, B: 4604 } as const;
 const DATABASE = 'bench_ab';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const summary = (name: string, r: RunSummary) =>
   `${name}  ${Math.round(r.requestsPerSecond).toLocaleString('en-US').padStart(6)} req/s  ` +
@@ -63,19 +67,32 @@ const summary = (name: string, r: RunSummary) =>
 async function main() {
   await (await freshDatabase(DATABASE)).destroy();
   const prefix = `bench-ab-${randomBytes(3).toString('hex')}`;
+  const prefixOf = (side: 'A' | 'B') => `${prefix}-${side.toLowerCase()}`;
   const servers: Server[] = [];
+  const bodies = new Map<Server, string>();
   try {
     for (const side of ['A', 'B'] as const) {
       const own = envOf(side === 'A' ? values['a-env'] : values['b-env']);
       const flags = side === 'A' ? values['a-node'] : values['b-node'];
-      const env = { ...systemEnv(DATABASE, prefix), ...own };
-      servers.push(await startServer(side, 'main.ts', PORTS[side], env, '/readyz', flags));
+      const env = { ...systemEnv(DATABASE, prefixOf(side)), ...own };
+      const server = await startServer(side, 'main.ts', PORTS[side], env, '/readyz', flags);
+      servers.push(server);
+      const skuId = `hot-${side.toLowerCase()}`;
+      await listSkus(server.url, [{ skuId, stock: 50_000_000, perUserLimit: 1 }]);
+      const ordered = values.sku === 'hot' ? skuId : 'unknown';
+      bodies.set(server, JSON.stringify({ items: [{ skuId: ordered, quantity: 1 }] }));
     }
-    await listSkus(servers[0]!.url, [{ skuId: 'hot', stock: 50_000_000, perUserLimit: 1 }]);
+
+    // A table grows to the next power of two when full, then moves its entries a few per call.
+    // Filled to three quarters of a size four times the keys this run may place (two per order,
+    // at 10,000 orders/s at the most), it has grown and finished moving before the first turn,
+    // and will not grow again inside one.
+    const runKeys = 2 * 10_000 * (6 + 2 * rounds * seconds);
+    const ballast = (3 / 4) * 2 ** Math.ceil(Math.log2(4 * runKeys));
+    await growRedisTables(REDIS_URL, `${prefix}-ballast`, ballast);
 
     const users = new FreshUsers('ab');
     let key = 0;
-    const body = JSON.stringify({ items: [{ skuId: values.sku, quantity: 1 }] });
     const load = (server: Server, duration: number) => {
       users.prepare(12_000 * duration);
       return runLoad({
@@ -86,7 +103,7 @@ async function main() {
         pid: server.pid,
         connections,
         seconds: duration,
-        body,
+        body: bodies.get(server)!,
         nextHeaders: () => ({
           authorization: `Bearer ${users.next()}`,
           'idempotency-key': `k-${key++}`,
@@ -120,7 +137,9 @@ async function main() {
     );
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
-    await dropRedisKeys(prefix);
+    await dropRedisKeys(prefixOf('A'));
+    await dropRedisKeys(prefixOf('B'));
+    await dropRedisKeys(`${prefix}-ballast`);
   }
 }
 
