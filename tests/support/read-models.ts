@@ -1,5 +1,6 @@
 import { groupId, PROJECTION_NAMES } from '../../projections';
 import { testKafka } from './kafka';
+import type { Admin } from 'kafkajs';
 import type { Knex } from 'knex';
 
 export { readModelSnapshot as readModels } from '../../projections';
@@ -24,26 +25,39 @@ export async function caughtUp(
       ];
       const relay = await db('checkpoints').where({ name: 'relay' }).first();
       let behind = options.relay !== false && (!relay || BigInt(relay.position) < BigInt(head!.p));
-      if (!behind) {
-        const topic = `${topicPrefix}events`;
-        const ends = await admin.fetchTopicOffsets(topic);
-        for (const name of PROJECTION_NAMES) {
-          const [committed] = await admin.fetchOffsets({
-            groupId: groupId(topicPrefix, name),
-            topics: [topic],
-          });
-          for (const end of ends) {
-            const at = committed?.partitions.find((p) => p.partition === end.partition);
-            const offset = at && at.offset !== '-1' ? BigInt(at.offset) : 0n;
-            if (offset < BigInt(end.high)) behind = true;
-          }
-        }
-      }
+      if (!behind) behind = await projectorsBehind(admin, topicPrefix);
       if (!behind) return;
       if (Date.now() > deadline) throw new Error(`the read side did not catch up with ${head!.p}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Whether some projector's group has not committed every message of the events topic. A broker
+ * that is still loading its groups (just started or restarted) answers with a retriable error:
+ * that counts as behind, and the caller asks again.
+ */
+async function projectorsBehind(admin: Admin, topicPrefix: string): Promise<boolean> {
+  const topic = `${topicPrefix}events`;
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    for (const name of PROJECTION_NAMES) {
+      const [committed] = await admin.fetchOffsets({
+        groupId: groupId(topicPrefix, name),
+        topics: [topic],
+      });
+      for (const end of ends) {
+        const at = committed?.partitions.find((p) => p.partition === end.partition);
+        const offset = at && at.offset !== '-1' ? BigInt(at.offset) : 0n;
+        if (offset < BigInt(end.high)) return true;
+      }
+    }
+    return false;
+  } catch (error) {
+    if ((error as { retriable?: boolean }).retriable === true) return true;
+    throw error;
   }
 }
