@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkReportPage, findChromium } from '../../bench/report/browser';
 import { renderReport } from '../../bench/report/html';
+import { NO_CHROMIUM } from '../../infra/local/browser';
 import { problemsOf } from '../../bench/report/screenshot';
 import type { BenchReport, RunSummary } from '../../bench/support/types';
 
@@ -72,7 +73,7 @@ const report: BenchReport = {
 
 const browser = findChromium();
 if (!browser) {
-  const reason = 'no Chromium found (set CHROMIUM_PATH or run infra/local/chromium.sh)';
+  const reason = NO_CHROMIUM;
   console.warn(`bench report rendering test skipped: ${reason}`);
   describe.skip(`The benchmark report in Chromium (skipped: ${reason})`, () => {
     it('renders', () => undefined);
