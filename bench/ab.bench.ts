@@ -18,8 +18,13 @@ import { parseArgs } from 'node:util';
 import { runLoad } from './support/load';
 import { describePaired, pairedRatio } from './support/paired';
 import { startServer, type Server } from './support/processes';
-import { dropRedisKeys, freshDatabase, listSkus, systemEnv } from './support/targets';
-import { growRedisTables } from './support/ballast';
+import {
+  dropRedisKeys,
+  freshDatabase,
+  growRedisTables,
+  listSkus,
+  systemEnv,
+} from './support/targets';
 import { FreshUsers } from './support/tokens';
 import type { RunSummary } from './support/types';
 
@@ -57,7 +62,6 @@ if (values.sku !== 'hot' && values.sku !== 'unknown') throw new Error('--sku is 
 /** Ports 4603-4604, beside the purchase bench's 4600-4602. */
 const PORTS = { A: 4603, B: 4604 } as const;
 const DATABASE = 'bench_ab';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const summary = (name: string, r: RunSummary) =>
   `${name}  ${Math.round(r.requestsPerSecond).toLocaleString('en-US').padStart(6)} req/s  ` +
@@ -89,7 +93,7 @@ async function main() {
     // and will not grow again inside one.
     const runKeys = 2 * 10_000 * (6 + 2 * rounds * seconds);
     const ballast = (3 / 4) * 2 ** Math.ceil(Math.log2(4 * runKeys));
-    await growRedisTables(REDIS_URL, `${prefix}-ballast`, ballast);
+    await growRedisTables(`${prefix}-ballast`, ballast);
 
     const users = new FreshUsers('ab');
     let key = 0;

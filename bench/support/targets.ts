@@ -150,13 +150,43 @@ export async function startTargets(
   }
 }
 
-/** The run's idempotency records and reservations would otherwise stay in the shared Redis. */
-export async function dropRedisKeys(prefix: string) {
+/** One short-lived connection to the bench's Redis for `work`. */
+async function withRedis<T>(work: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(redisUrl, { lazyConnect: true });
   try {
     await redis.connect();
-    await dropPrefix(redis, prefix);
+    return await work(redis);
   } finally {
     redis.disconnect();
   }
+}
+
+/** The run's idempotency records and reservations would otherwise stay in the shared Redis. */
+export async function dropRedisKeys(prefix: string) {
+  await withRedis((redis) => dropPrefix(redis, prefix));
+}
+
+/** Keys with an expiry, made in chunks by one script each (an undeclared key: standalone Redis). */
+const FILL_LUA = `
+for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do
+  redis.call('SET', ARGV[3] .. i, '1', 'EX', 3600)
+end
+return 1
+`;
+
+/**
+ * Grows Redis's key and expiry tables ahead of a measurement by filling them with `count` keys
+ * under `{prefix}`: a table doubles when it is full, and while it rehashes every call pays for
+ * it, so a doubling that falls inside one side's turn weighs on that side only. With the tables
+ * already big enough for every order a run places, none falls inside it. Drop the keys with
+ * dropRedisKeys(prefix) afterwards.
+ */
+export async function growRedisTables(prefix: string, count: number) {
+  await withRedis(async (redis) => {
+    const chunk = 100_000;
+    for (let from = 1; from <= count; from += chunk) {
+      const to = Math.min(count, from + chunk - 1);
+      await redis.eval(FILL_LUA, 0, from, to, `{${prefix}}:ballast:`);
+    }
+  });
 }

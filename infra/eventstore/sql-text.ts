@@ -10,9 +10,7 @@
  * NO_BACKSLASH_ESCAPES in sql_mode), on a utf8mb4 connection.
  */
 // eslint-disable-next-line no-control-regex -- NUL and Ctrl-Z are what must be escaped
-const SPECIAL = /[\0\n\r\x1a'\\]/;
-// eslint-disable-next-line no-control-regex -- as above
-const SPECIAL_ALL = /[\0\n\r\x1a'\\]/g;
+const SPECIAL = /[\0\n\r\x1a'\\]/g;
 const ESCAPES: Record<string, string> = {
   '\0': '\\0',
   '\n': '\\n',
@@ -23,7 +21,7 @@ const ESCAPES: Record<string, string> = {
 };
 
 export function quoteText(text: string): string {
-  return SPECIAL.test(text) ? `'${text.replace(SPECIAL_ALL, (c) => ESCAPES[c]!)}'` : `'${text}'`;
+  return `'${text.replace(SPECIAL, (c) => ESCAPES[c]!)}'`;
 }
 
 /** A value the driver pastes as given: its text is already a complete SQL literal. */
