@@ -6,9 +6,6 @@ import { chromium, type Browser } from 'playwright-core';
 const root = join(__dirname, '..', '..');
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
-/** Why a browser check cannot run here, when findChromium() finds nothing. */
-export const NO_CHROMIUM = 'no Chromium found (set CHROMIUM_PATH or run infra/local/chromium.sh)';
-
 /**
  * The headless Chromium to render with: CHROMIUM_PATH or a system one; with `install`, through
  * infra/local/chromium.sh, which installs Debian's package when it can. Undefined: none found.
