@@ -71,9 +71,9 @@ const summary = (name: string, r: RunSummary) =>
 async function main() {
   await (await freshDatabase(DATABASE)).destroy();
   const prefix = `bench-ab-${randomBytes(3).toString('hex')}`;
-  const prefixOf = (side: 'A' | 'B') => `${prefix}-${side.toLowerCase()}`;
+  const prefixOf = (side: string) => `${prefix}-${side.toLowerCase()}`;
+  const skuOf = (side: string) => `hot-${side.toLowerCase()}`;
   const servers: Server[] = [];
-  const bodies = new Map<Server, string>();
   try {
     for (const side of ['A', 'B'] as const) {
       const own = envOf(side === 'A' ? values['a-env'] : values['b-env']);
@@ -81,10 +81,7 @@ async function main() {
       const env = { ...systemEnv(DATABASE, prefixOf(side)), ...own };
       const server = await startServer(side, 'main.ts', PORTS[side], env, '/readyz', flags);
       servers.push(server);
-      const skuId = `hot-${side.toLowerCase()}`;
-      await listSkus(server.url, [{ skuId, stock: 50_000_000, perUserLimit: 1 }]);
-      const ordered = values.sku === 'hot' ? skuId : 'unknown';
-      bodies.set(server, JSON.stringify({ items: [{ skuId: ordered, quantity: 1 }] }));
+      await listSkus(server.url, [{ skuId: skuOf(side), stock: 50_000_000, perUserLimit: 1 }]);
     }
 
     // A table grows to the next power of two when full, then moves its entries a few per call.
@@ -99,6 +96,7 @@ async function main() {
     let key = 0;
     const load = (server: Server, duration: number) => {
       users.prepare(12_000 * duration);
+      const skuId = values.sku === 'hot' ? skuOf(server.name) : 'unknown';
       return runLoad({
         target: 'system',
         scenario: values.sku,
@@ -107,7 +105,7 @@ async function main() {
         pid: server.pid,
         connections,
         seconds: duration,
-        body: bodies.get(server)!,
+        body: JSON.stringify({ items: [{ skuId, quantity: 1 }] }),
         nextHeaders: () => ({
           authorization: `Bearer ${users.next()}`,
           'idempotency-key': `k-${key++}`,
