@@ -72,6 +72,7 @@ async function main() {
   await (await freshDatabase(DATABASE)).destroy();
   const prefix = `bench-ab-${randomBytes(3).toString('hex')}`;
   const prefixOf = (side: string) => `${prefix}-${side.toLowerCase()}`;
+  const ballastPrefix = `${prefix}-ballast`;
   const skuOf = (side: string) => `hot-${side.toLowerCase()}`;
   const servers: Server[] = [];
   try {
@@ -89,8 +90,7 @@ async function main() {
     // at 10,000 orders/s at the most), it has grown and finished moving before the first turn,
     // and will not grow again inside one.
     const runKeys = 2 * 10_000 * (6 + 2 * rounds * seconds);
-    const ballast = (3 / 4) * 2 ** Math.ceil(Math.log2(4 * runKeys));
-    await growRedisTables(`${prefix}-ballast`, ballast);
+    await growRedisTables(ballastPrefix, (3 / 4) * 2 ** Math.ceil(Math.log2(4 * runKeys)));
 
     const users = new FreshUsers('ab');
     let key = 0;
@@ -139,9 +139,7 @@ async function main() {
     );
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
-    await dropRedisKeys(prefixOf('A'));
-    await dropRedisKeys(prefixOf('B'));
-    await dropRedisKeys(`${prefix}-ballast`);
+    for (const p of [prefixOf('A'), prefixOf('B'), ballastPrefix]) await dropRedisKeys(p);
   }
 }
 

@@ -13,8 +13,8 @@ export default async function globalSetup(): Promise<void> {
     else process.env.FLASHSALE_ESDB_SKIP_REASON = probe.reason;
     if (probe.stop) (globalThis as { __esdbStop?: () => Promise<void> }).__esdbStop = probe.stop;
   }
-  const reason = process.env.FLASHSALE_ESDB_URL
-    ? undefined
-    : process.env.FLASHSALE_ESDB_SKIP_REASON;
-  if (reason) process.stderr.write(`\nEventStoreDB contract suite skipped: ${reason}\n`);
+  if (!process.env.FLASHSALE_ESDB_URL) {
+    const reason = process.env.FLASHSALE_ESDB_SKIP_REASON;
+    process.stderr.write(`\nEventStoreDB contract suite skipped: ${reason}\n`);
+  }
 }
