@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { runLoad } from './support/load';
 import { describePaired, pairedRatio } from './support/paired';
 import { startServer, type Server } from './support/processes';
+import { describeServers, serverSettings } from './support/servers';
 import {
   dropRedisKeys,
   freshDatabase,
@@ -116,7 +117,8 @@ async function main() {
     console.log(
       `A: ${values['a-env'] || '(no env)'} ${values['a-node'].join(' ')}\n` +
         `B: ${values['b-env'] || '(no env)'} ${values['b-node'].join(' ')}\n` +
-        `${rounds} rounds of ${seconds} s, ${connections} connections, SKU ${values.sku}\n`,
+        `${rounds} rounds of ${seconds} s, ${connections} connections, SKU ${values.sku}\n` +
+        `servers: ${describeServers(await serverSettings())}\n`,
     );
     for (const server of servers) await load(server, 3);
     const rates = { A: [] as number[], B: [] as number[] };

@@ -19,6 +19,7 @@ import { compareCase } from './cases/compare';
 import { seckillCase } from './cases/seckill';
 import { renderReport } from './report/html';
 import { screenshotReport } from './report/screenshot';
+import { describeServers, serverSettings } from './support/servers';
 import { markdown } from './support/table';
 import type { BenchReport, BenchResult } from './support/types';
 
@@ -57,12 +58,15 @@ const dir = join(__dirname, 'results');
 const PUBLISH_MAX_BYTES = 300_000;
 
 async function main() {
+  const servers = describeServers(await serverSettings());
+  console.log(`servers: ${servers}`);
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',
       node: process.version,
+      servers,
       note: 'The load generator, the servers, Redis, MySQL and Kafka share these cores.',
     },
     command: [

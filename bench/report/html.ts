@@ -117,7 +117,7 @@ export function renderReport(report: BenchReport): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>flashsale: purchase benchmark</title><style>${STYLE}</style></head>
 <body><h1>flashsale: POST /v1/orders benchmark</h1>
-<p class="meta">${e(report.command)}, ${e(report.generatedAt)}: ${m.cpus} cores (${e(m.cpuModel)}), Node ${e(m.node)}. ${e(m.note)}
+<p class="meta">${e(report.command)}, ${e(report.generatedAt)}: ${m.cpus} cores (${e(m.cpuModel)}), Node ${e(m.node)}${m.servers ? `; ${e(m.servers)}` : ''}. ${e(m.note)}
 Latencies are over every answer (201 and 409 alike). <i>cores: ours/irq/others</i>: the cores used on average during the run by the load generator, the servers, MySQL and Redis together; by interrupts (loopback networking) and the hypervisor (steal); and by every other process on the machine (Kafka, other people's work). <i>CPU ms/req</i>: CPU time of the server, MySQL and Redis per answer (MySQL also serves other people's work here). <i>SYN resent</i>: connection attempts the kernel dropped from a full accept queue and the client sent again 1 s, 3 s, 7 s later (machine-wide): seconds of latency at the start of a run.</p>
 ${report.cases.map(caseSection).join('\n')}
 </body></html>

@@ -91,7 +91,14 @@ export type BenchResult = {
 /** What one `npm run bench` writes: bench/results/*.json, drawn by bench/report/html.ts. */
 export type BenchReport = {
   generatedAt: string;
-  machine: { cpus: number; cpuModel: string; node: string; note: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    /** The shared servers' versions and the settings that move the figures (absent before). */
+    servers?: string;
+    note: string;
+  };
   command: string;
   cases: BenchResult[];
 };

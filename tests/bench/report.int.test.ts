@@ -47,7 +47,13 @@ function run(
 
 const report: BenchReport = {
   generatedAt: '2026-01-01T00:00:00.000Z',
-  machine: { cpus: 2, cpuModel: 'test CPU', node: 'v20', note: 'synthetic <data> & "quotes"' },
+  machine: {
+    cpus: 2,
+    cpuModel: 'test CPU',
+    node: 'v20',
+    servers: 'MariaDB <test> (InnoDB buffer pool 128 MiB)',
+    note: 'synthetic <data> & "quotes"',
+  },
   command: 'npm run bench -- --seconds 5',
   cases: [
     {
@@ -85,6 +91,7 @@ describe('The benchmark report in Chromium', () => {
   it('When a result is rendered, then the page draws every chart from its own data, fetches nothing and logs no error', async () => {
     const html = renderReport(report);
     expect(html).not.toContain('<script>');
+    expect(html).toContain('MariaDB &#60;test&#62; (InnoDB buffer pool 128 MiB)');
     const file = join(dir, 'report.html');
     writeFileSync(file, html);
 
