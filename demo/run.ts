@@ -18,6 +18,7 @@ import { freePort, serviceProcess } from '../infra/local/service-process';
 import { emptyTally, makeBuyer, planFor } from './buyer';
 import { parseDemoOptions, USAGE, type DemoOptions } from './options';
 import { allHeld, finalReport, progressLine } from './report';
+import { routeBuckets } from './service-latency';
 import { verifySale } from './verify';
 
 const SKU = 'HOT-1';
@@ -163,6 +164,9 @@ async function main(options: DemoOptions): Promise<boolean> {
     const returning = soldOut.splice(0).slice(0, Math.ceil(options.buyers / 3));
     await inParallel(options.concurrency, returning.map(attempt));
     await Promise.all(followUps);
+    // Every purchase has been answered: the service's own view of them, before anything else.
+    const metrics = await http.get('/metrics');
+    const inService = routeBuckets(String(metrics.body), 'POST', '/v1/orders');
 
     // Quiet: every deadline passed and every order ended.
     for (;;) {
@@ -190,6 +194,7 @@ async function main(options: DemoOptions): Promise<boolean> {
         stock: options.stock,
         seconds,
         tally,
+        inService,
         events: await counts(),
         verification,
       }),

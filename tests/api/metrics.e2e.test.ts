@@ -1,4 +1,5 @@
-import { parseMetrics, valueOf, type Sample } from '../support/metrics-text';
+import { routeBuckets } from '../../demo/service-latency';
+import { parseMetrics, valueOf, type Sample } from '../../infra/metrics/parse-text';
 import { testTopicPrefix } from '../support/kafka';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/wait';
@@ -67,6 +68,9 @@ describe('GET /metrics', () => {
     // The fast path, by route pattern and status.
     expect(requests({ method: 'POST', route: '/v1/orders', status: '201' })).toBe(4);
     expect(requests({ method: 'POST', route: '/v1/orders', status: '409' })).toBe(2);
+    // The demo's report reads the same histogram, summed over statuses (demo/service-latency.ts).
+    const text = await (await fetch(`${t.base}/metrics`)).text();
+    expect(routeBuckets(text, 'POST', '/v1/orders').at(-1)).toEqual({ le: Infinity, count: 6 });
     expect(
       valueOf(m, 'flashsale_http_request_duration_seconds_count', {
         route: '/v1/orders',

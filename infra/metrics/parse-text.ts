@@ -1,7 +1,10 @@
 /** One sample of a Prometheus text exposition. */
 export type Sample = { name: string; labels: Record<string, string>; value: number };
 
-/** Parses Prometheus text (enough of it for tests: no escaped quotes in label values). */
+/**
+ * Parses Prometheus text, enough of it for our own exposition (no escaped quotes in label
+ * values): read by the tests and by the demo's report.
+ */
 export function parseMetrics(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
