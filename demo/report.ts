@@ -49,8 +49,8 @@ export function finalReport(input: {
       `over the limit ${n(tally.limited)}, failed ${n(tally.failed)}`,
     `  latency of purchase attempts as the buyers saw it: p50 ${lat.p50.toFixed(1)} ms, ` +
       `p90 ${lat.p90.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms`,
-    `    (timed by the demo's own client, which shares this machine's cores with the service's`,
-    `    two processes, MySQL, Redis and Kafka; the slowest are the opening burst of buyers)`,
+    `    (timed by the demo's own client, --concurrency buyers in flight over as many connections,`,
+    `    on cores it shares with the service's two processes, MySQL, Redis and Kafka)`,
     `  time inside the service (its histogram of POST /v1/orders, GET /metrics): ${inServiceLine(input.inService)}`,
     `  buyers: paid ${n(tally.paid)}, paid after a failed attempt ${n(tally.retriedThenPaid)}, ` +
       `callbacks delivered twice ${n(tally.duplicateCallbacks)}, paid too late and refunded ${n(tally.refunded)}, ` +

@@ -84,7 +84,9 @@ async function main(options: DemoOptions): Promise<boolean> {
   });
 
   try {
-    const http = client(api.base);
+    // The buyers reach the service over at most --concurrency connections, as through a shop's
+    // proxy; the payment provider's calls take their turn among them.
+    const http = client(api.base, { maxInFlight: options.concurrency });
     const exp = Math.floor(Date.now() / 1000) + 86_400;
     const admin = signJwt({ sub: 'demo-admin', role: 'admin', exp }, secrets.jwt);
     const listed = await http.post(
@@ -156,6 +158,12 @@ async function main(options: DemoOptions): Promise<boolean> {
       const plan = planFor(Math.random());
       followUps.push(buyer.follow(plan, got.order, got.token).catch(() => undefined));
     };
+    // The proxy's connections are open before the sale (a server that has many to accept at
+    // once takes about one per event-loop turn: the last would wait seconds for it).
+    await inParallel(
+      options.concurrency,
+      Array.from({ length: options.concurrency }, () => () => http.get('/healthz')),
+    );
     await inParallel(
       options.concurrency,
       Array.from({ length: options.buyers }, (_, i) => attempt(`buyer-${i}`)),

@@ -9,8 +9,13 @@ export type Call = {
   raw?: string;
 };
 
-/** A small client for the API under test. */
-export function client(base: string) {
+/**
+ * A small client for the API under test. With `maxInFlight`, calls beyond that many wait their
+ * turn here, so the client holds at most that many connections: the kernel's accept queue is
+ * not where callers wait (a busy Node server accepts about one connection per event-loop turn).
+ */
+export function client(base: string, options: { maxInFlight?: number } = {}) {
+  const turn = options.maxInFlight ? turns(options.maxInFlight) : undefined;
   async function call(
     method: string,
     path: string,
@@ -22,8 +27,15 @@ export function client(base: string) {
     let payload: string | undefined = options.raw;
     if (payload === undefined && body !== undefined) payload = JSON.stringify(body);
     if (payload !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(`${base}${path}`, { method, headers, body: payload });
-    const text = await res.text();
+    const release = await turn?.();
+    let res: globalThis.Response;
+    let text: string;
+    try {
+      res = await fetch(`${base}${path}`, { method, headers, body: payload });
+      text = await res.text();
+    } finally {
+      release?.();
+    }
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -36,6 +48,22 @@ export function client(base: string) {
     get: (path: string, options?: Call) => call('GET', path, undefined, options),
     post: (path: string, body?: unknown, options?: Call) => call('POST', path, body, options),
     call,
+  };
+}
+
+/** A counting semaphore: awaiting the function it returns gives a release once one of `n` is free. */
+function turns(n: number) {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free += 1;
+  };
+  return async (): Promise<() => void> => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    return release;
   };
 }
 
