@@ -32,7 +32,7 @@ export const USAGE = `npm run demo [-- options]
   --stock N         units of the hot SKU                     (default ${DEFAULTS.stock})
   --per-user-limit N                                         (default ${DEFAULTS.perUserLimit})
   --ttl SECONDS     how long an unpaid order holds its stock (default ${DEFAULTS.ttlSeconds})
-  --concurrency N   requests in flight at once               (default ${DEFAULTS.concurrency})
+  --concurrency N   requests in flight, and connections      (default ${DEFAULTS.concurrency})
   --port N          the API's port                           (default ${DEFAULTS.port})`;
 
 const FLAGS: Record<string, keyof DemoOptions> = {
