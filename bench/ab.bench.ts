@@ -14,7 +14,7 @@
  * Node flags come after the service's own (infra/local/node-flags.ts), so they override them.
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { commandLine, oneOf, parseFlags, UsageError, wholeNumber } from '../infra/cli/args';
 import { runLoad } from './support/load';
 import { describePaired, pairedRatio } from './support/paired';
 import { startServer, type Server } from './support/processes';
@@ -29,8 +29,28 @@ import {
 import { FreshUsers } from './support/tokens';
 import type { RunSummary } from './support/types';
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `npm run bench:ab [-- options]
+  --a-env K=V,K=V       environment of side A (comma-separated pairs)
+  --b-env K=V,K=V       environment of side B
+  --a-node FLAG         a node flag of side A, after the service's own (repeatable)
+  --b-node FLAG         a node flag of side B (repeatable)
+  --rounds N            paired rounds                                 (default 4)
+  --seconds N           length of one side's turn                     (default 5)
+  --connections N       connections of the load generator             (default 100)
+  --sku hot|unknown     a hot SKU, or one that does not exist (Redis alone) (default hot)`;
+
+function envOf(flag: string, text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new UsageError(`--${flag} takes K=V pairs, comma-separated, not '${pair}'`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
+const { values, sideEnv, rounds, seconds, connections } = commandLine(USAGE, (argv) => {
+  const flags = parseFlags(argv, {
     'a-env': { type: 'string', default: '' },
     'b-env': { type: 'string', default: '' },
     'a-node': { type: 'string', multiple: true, default: [] },
@@ -39,26 +59,15 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '100' },
     sku: { type: 'string', default: 'hot' },
-  },
+  });
+  return {
+    values: { ...flags, sku: oneOf('sku', flags.sku, ['hot', 'unknown']) },
+    sideEnv: { A: envOf('a-env', flags['a-env']), B: envOf('b-env', flags['b-env']) },
+    rounds: wholeNumber('rounds', flags.rounds, 1, 100),
+    seconds: wholeNumber('seconds', flags.seconds, 1, 3_600),
+    connections: wholeNumber('connections', flags.connections, 1, 10_000),
+  };
 });
-
-function envOf(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of text.split(',').filter(Boolean)) {
-    const at = pair.indexOf('=');
-    if (at < 1) throw new Error(`--a-env/--b-env take K=V pairs, comma-separated: ${pair}`);
-    env[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return env;
-}
-
-const rounds = Number(values.rounds);
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
-if (![rounds, seconds, connections].every((n) => Number.isInteger(n) && n > 0)) {
-  throw new Error('--rounds, --seconds and --connections must be positive integers');
-}
-if (values.sku !== 'hot' && values.sku !== 'unknown') throw new Error('--sku is hot or unknown');
 
 /** Ports 4603-4604, beside the purchase bench's 4600-4602. */
 const PORTS = { A: 4603, B: 4604 } as const;
@@ -78,9 +87,8 @@ async function main() {
   const servers: Server[] = [];
   try {
     for (const side of ['A', 'B'] as const) {
-      const own = envOf(side === 'A' ? values['a-env'] : values['b-env']);
       const flags = side === 'A' ? values['a-node'] : values['b-node'];
-      const env = { ...systemEnv(DATABASE, prefixOf(side)), ...own };
+      const env = { ...systemEnv(DATABASE, prefixOf(side)), ...sideEnv[side] };
       const server = await startServer(side, 'main.ts', PORTS[side], env, '/readyz', flags);
       servers.push(server);
       await listSkus(server.url, [{ skuId: skuOf(side), stock: 50_000_000, perUserLimit: 1 }]);

@@ -5,23 +5,30 @@
  * read in global order, for the MySQL event store, next to a baseline measured in the same run
  * on the same server: plain InnoDB single-row autocommit inserts from N connections.
  */
-import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
 import { MysqlEventStore } from '../infra/eventstore';
+import { commandLine, parseFlags, wholeNumber } from '../infra/cli/args';
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `npm run bench:eventstore [-- options]
+  --seconds N        length of each append phase             (default 5)
+  --concurrency N    concurrent appenders, and connections   (default 100)
+  --read-events N    events read back in global order        (default 200000)`;
+
+const { seconds, concurrency, readEvents } = commandLine(USAGE, (argv) => {
+  const flags = parseFlags(argv, {
     seconds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '100' },
     'read-events': { type: 'string', default: '200000' },
-  },
+  });
+  return {
+    seconds: wholeNumber('seconds', flags.seconds, 1, 3_600),
+    concurrency: wholeNumber('concurrency', flags.concurrency, 1, 1_000),
+    readEvents: wholeNumber('read-events', flags['read-events'], 1, 100_000_000),
+  };
 });
-const seconds = Number(values.seconds);
-const concurrency = Number(values.concurrency);
-const readEvents = Number(values['read-events']);
 
 const base = parseMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale');
 const target = { ...base, database: 'flashsale_bench' };

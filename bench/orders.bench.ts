@@ -14,7 +14,7 @@
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, oneOf, parseFlags, wholeNumber, wholeNumbers } from '../infra/cli/args';
 import { compareCase } from './cases/compare';
 import { seckillCase } from './cases/seckill';
 import { renderReport } from './report/html';
@@ -25,32 +25,30 @@ import type { BenchReport, BenchResult } from './support/types';
 
 const CASES = ['all', 'compare', 'seckill-500'] as const;
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `npm run bench [-- options]
+  --case all|compare|seckill-500   which cases to run                       (default all)
+  --seconds N                      length of one round of one run           (default 5)
+  --rounds N                       rounds per run, the designs taking turns (default 3)
+  --connections N,N                connection counts of the compare case    (default 100,500)
+  --publish                        copy the report and its screenshot to docs/
+  --skip-screenshot                no Chromium check and screenshot of the report`;
+
+const { values, seconds, rounds, connections } = commandLine(USAGE, (argv) => {
+  const flags = parseFlags(argv, {
     case: { type: 'string', default: 'all' },
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '100,500' },
     publish: { type: 'boolean', default: false },
     'skip-screenshot': { type: 'boolean', default: false },
-  },
+  });
+  return {
+    values: { ...flags, case: oneOf('case', flags.case, CASES) },
+    seconds: wholeNumber('seconds', flags.seconds, 1, 3_600),
+    rounds: wholeNumber('rounds', flags.rounds, 1, 100),
+    connections: wholeNumbers('connections', flags.connections, 1, 10_000),
+  };
 });
-const seconds = Number(values.seconds);
-const rounds = Number(values.rounds);
-const connections = values.connections.split(',').map(Number);
-if (!(CASES as readonly string[]).includes(values.case)) {
-  throw new Error(`--case must be one of ${CASES.join(', ')}`);
-}
-if (
-  !(seconds > 0) ||
-  connections.some((c) => !(c > 0)) ||
-  !Number.isInteger(rounds) ||
-  rounds < 1
-) {
-  throw new Error(
-    '--seconds and --connections must be positive numbers, --rounds a positive integer',
-  );
-}
 
 const root = join(__dirname, '..');
 const dir = join(__dirname, 'results');

@@ -11,9 +11,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { v7 as uuidv7 } from 'uuid';
+import { commandLine, parseFlags, wholeNumber } from '../infra/cli/args';
 import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
 import { MysqlEventStore } from '../infra/eventstore';
 import { createLogger } from '../infra/log';
@@ -22,16 +22,23 @@ import { startServer } from './support/processes';
 import { listSkus, systemEnv } from './support/targets';
 import { tokenFor } from './support/tokens';
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `npm run bench:projections [-- options]
+  --rate N            purchases per second while the lag is sampled  (default 1000)
+  --seconds N         how long the purchases go on                   (default 15)
+  --replay-events N   events written, then replayed into read models (default 1000000)`;
+
+const { rate, seconds, replayEvents } = commandLine(USAGE, (argv) => {
+  const flags = parseFlags(argv, {
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '15' },
     'replay-events': { type: 'string', default: '1000000' },
-  },
+  });
+  return {
+    rate: wholeNumber('rate', flags.rate, 1, 100_000),
+    seconds: wholeNumber('seconds', flags.seconds, 1, 3_600),
+    replayEvents: wholeNumber('replay-events', flags['replay-events'], 1, 100_000_000),
+  };
 });
-const rate = Number(values.rate);
-const seconds = Number(values.seconds);
-const replayEvents = Number(values['replay-events']);
 const base = parseMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale');
 
 const pct = (sorted: number[], p: number) =>

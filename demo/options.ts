@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags, wholeNumber } from '../infra/cli/args';
 
 export type DemoOptions = {
   buyers: number;
@@ -44,25 +44,16 @@ const FLAGS: Record<string, keyof DemoOptions> = {
   port: 'port',
 };
 
-/** The demo's flags, validated: a bad value is an Error naming the flag. */
-export function parseDemoOptions(argv: string[]): DemoOptions | 'help' {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      help: { type: 'boolean' },
-      ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
-    },
-  });
-  if (values.help) return 'help';
+/** The demo's flags, validated: a bad value is a UsageError naming the flag. */
+export function parseDemoOptions(argv: string[]): DemoOptions {
+  const values: Record<string, string | undefined> = parseFlags(
+    argv,
+    Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+  );
   const options = { ...DEFAULTS };
   for (const [flag, key] of Object.entries(FLAGS)) {
-    const given = (values as Record<string, string | undefined>)[flag];
-    if (given === undefined) continue;
-    const n = Number(given);
-    const [min, max] = RANGES[key];
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${flag} must be a whole number from ${min} to ${max}, not '${given}'`);
-    options[key] = n;
+    const given = values[flag];
+    if (given !== undefined) options[key] = wholeNumber(flag, given, ...RANGES[key]);
   }
   return options;
 }

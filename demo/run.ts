@@ -13,6 +13,7 @@ import { connectMysql, parseMysqlUrl } from '../infra/db';
 import { dropTopics } from '../infra/kafka';
 import { MysqlEventStore } from '../infra/eventstore';
 import { dropPrefix } from '../infra/redis';
+import { commandLine } from '../infra/cli/args';
 import { client, inParallel } from '../infra/local/api-client';
 import { freePort, serviceProcess } from '../infra/local/service-process';
 import { emptyTally, makeBuyer, planFor } from './buyer';
@@ -235,21 +236,10 @@ async function dropRunTopics(brokers: string, prefix: string) {
   await dropTopics(kafka, prefix).catch(() => undefined);
 }
 
-let options: DemoOptions | 'help';
-try {
-  options = parseDemoOptions(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-if (options === 'help') {
-  say(USAGE);
-} else {
-  main(options).then(
-    (held) => process.exit(held ? 0 : 1),
-    (error: unknown) => {
-      process.stderr.write(`\ndemo failed: ${(error as Error).stack ?? String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+main(commandLine(USAGE, parseDemoOptions)).then(
+  (held) => process.exit(held ? 0 : 1),
+  (error: unknown) => {
+    process.stderr.write(`\ndemo failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -3,7 +3,7 @@
  * MYSQL_URL (the MySQL store) into fresh tables and swaps them in, with a progress bar on stderr.
  * Live projectors may keep running: the swap takes their lock.
  */
-import { parseArgs } from 'node:util';
+import { commandLine, oneOf, parseFlags } from '../infra/cli/args';
 import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
 import { MysqlEventStore } from '../infra/eventstore';
 import { createLogger } from '../infra/log';
@@ -23,24 +23,16 @@ function bar({ processed, total }: Progress, started: number): string {
   );
 }
 
+const USAGE = `npm run replay [-- --projection NAME ...]
+  --projection NAME   a read model to rebuild (repeatable; default all of them)
+projections: ${PROJECTION_NAMES.join(', ')}`;
+
+const projections = commandLine(USAGE, (argv) => {
+  const names = parseFlags(argv, { projection: { type: 'string', multiple: true } }).projection;
+  return names?.map((name) => oneOf('projection', name, PROJECTION_NAMES));
+});
+
 async function main() {
-  const { values } = parseArgs({
-    options: { projection: { type: 'string', multiple: true }, help: { type: 'boolean' } },
-  });
-  if (values.help) {
-    process.stdout.write(
-      `npm run replay [-- --projection NAME ...]\nprojections: ${PROJECTION_NAMES.join(', ')}\n`,
-    );
-    return;
-  }
-  const unknown = (values.projection ?? []).filter(
-    (n) => !PROJECTION_NAMES.includes(n as (typeof PROJECTION_NAMES)[number]),
-  );
-  if (unknown.length > 0) {
-    throw new Error(
-      `unknown projection ${unknown.join(', ')}; known: ${PROJECTION_NAMES.join(', ')}`,
-    );
-  }
   const target = parseMysqlUrl(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/flashsale');
   await migrateDatabase(target);
   const db = connectMysql(target, { pool: { min: 0, max: 6 } });
@@ -52,14 +44,14 @@ async function main() {
   try {
     const rebuilder = createRebuilder({ eventStore, db, database: target.database, logger });
     let final: Progress = { processed: 0, total: 0 };
-    await rebuilder.run(values.projection, (progress) => {
+    await rebuilder.run(projections, (progress) => {
       final = progress;
       if (Date.now() - last < (tty ? 100 : 2_000)) return;
       last = Date.now();
       process.stderr.write(tty ? `\r${bar(progress, started)}` : `${bar(progress, started)}\n`);
     });
     process.stderr.write(`${tty ? '\r' : ''}${bar(final, started)}\n`);
-    const names = values.projection ?? PROJECTION_NAMES;
+    const names = projections ?? PROJECTION_NAMES;
     process.stdout.write(
       `rebuilt ${names.join(', ')} from ${final.processed.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );

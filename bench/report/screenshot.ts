@@ -5,8 +5,9 @@
  * missing), checks that its charts are drawn, that it logs no error and fetches nothing, and
  * saves a full-page screenshot. Exit 1 if a check fails.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, parseFlags, UsageError } from '../../infra/cli/args';
 import { checkReportPage, findChromium, type PageCheck } from './browser';
 
 const root = join(__dirname, '..', '..');
@@ -41,14 +42,20 @@ export async function screenshotReport(report: string, out: string): Promise<boo
   return problems.length === 0;
 }
 
+const USAGE = `npm run bench:screenshot [-- options]
+  --report FILE   the report to render   (default bench/results/report.html)
+  --out FILE      where the PNG goes     (default docs/bench-report.png)`;
+
 if (require.main === module) {
-  const { values } = parseArgs({
-    options: {
+  const { report, out } = commandLine(USAGE, (argv) => {
+    const flags = parseFlags(argv, {
       report: { type: 'string', default: join(root, 'bench/results/report.html') },
       out: { type: 'string', default: join(root, 'docs/bench-report.png') },
-    },
+    });
+    if (!existsSync(flags.report)) throw new UsageError(`--report: no file ${flags.report}`);
+    return { report: resolve(flags.report), out: resolve(flags.out) };
   });
-  screenshotReport(resolve(values.report), resolve(values.out)).then(
+  screenshotReport(report, out).then(
     (ok) => (process.exitCode = ok ? 0 : 1),
     (error) => {
       console.error(error);

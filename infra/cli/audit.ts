@@ -10,6 +10,7 @@ import { orderStreamId } from '../../domain/order/events';
 import { connectMysql, parseMysqlUrl, readLedger } from '../db';
 import { MysqlEventStore } from '../eventstore';
 import { RedisReservationStore } from '../redis';
+import { commandLine, UsageError } from './args';
 import { table } from './table';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -24,13 +25,16 @@ function summary(data: unknown): string {
     .slice(0, 120);
 }
 
+const USAGE = `usage: npm run audit -- order <orderId> | sku <skuId>`;
+
+const [what, id] = commandLine(USAGE, (argv) => {
+  const [kind, name, ...rest] = argv;
+  if (kind !== 'order' && kind !== 'sku') throw new UsageError('audit what: order or sku?');
+  if (!name || rest.length > 0) throw new UsageError(`audit ${kind} takes one id`);
+  return [kind, name] as const;
+});
+
 async function main() {
-  const [what, id] = process.argv.slice(2);
-  if ((what !== 'order' && what !== 'sku') || !id) {
-    out('usage: npm run audit -- order <orderId> | sku <skuId>');
-    process.exitCode = 1;
-    return;
-  }
   const db = connectMysql(
     parseMysqlUrl(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/flashsale'),
     {

@@ -1,7 +1,13 @@
 /** npm run migrate: brings the MySQL schema of MYSQL_URL up to date, creating the database if needed. */
+import { commandLine, parseFlags } from '../cli/args';
 import { migrateDatabase, parseMysqlUrl } from '.';
 
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/flashsale';
+
+commandLine(
+  'npm run migrate: brings the schema of MYSQL_URL (default mysql://root@127.0.0.1:3306/flashsale) up to date',
+  (argv) => parseFlags(argv, {}),
+);
 
 async function main() {
   let target;

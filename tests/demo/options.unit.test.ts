@@ -1,5 +1,6 @@
 import { planFor } from '../../demo/buyer';
 import { parseDemoOptions } from '../../demo/options';
+import { UsageError } from '../../infra/cli/args';
 
 describe('the demo flags', () => {
   it('When no flag is given, then the defaults make a sale of about a minute', () => {
@@ -17,7 +18,6 @@ describe('the demo flags', () => {
     expect(
       parseDemoOptions(['--buyers', '50', '--ttl', '3', '--per-user-limit', '2']),
     ).toMatchObject({ buyers: 50, ttlSeconds: 3, perUserLimit: 2 });
-    expect(parseDemoOptions(['--help'])).toBe('help');
   });
 
   it.each([
@@ -29,8 +29,11 @@ describe('the demo flags', () => {
     expect(() => parseDemoOptions(argv)).toThrow(message);
   });
 
-  it('When a flag is unknown, then it is refused', () => {
+  it('When a flag is unknown or lacks its value, or an argument is stray, then it is refused', () => {
+    expect(() => parseDemoOptions(['--sellers', '3'])).toThrow(UsageError);
     expect(() => parseDemoOptions(['--sellers', '3'])).toThrow(/sellers/);
+    expect(() => parseDemoOptions(['--buyers'])).toThrow(UsageError);
+    expect(() => parseDemoOptions(['300'])).toThrow(UsageError);
   });
 });
 

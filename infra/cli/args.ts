@@ -1,0 +1,98 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The command lines of the project's programs (demo, benches, replay, migrate, audit): a flag
+ * the user got wrong ends the program with one line naming it and the usage, exit code 2, never
+ * a stack trace; `--help` (or `-h`) prints the usage and does nothing else.
+ */
+
+/** A command line the user got wrong: its message is printed above the usage. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Flags<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>
+>['values'];
+
+/**
+ * The flags of `argv` as node's parseArgs reads them, strictly: an unknown flag, a flag without
+ * its value or a stray argument is a UsageError.
+ */
+export function parseFlags<const O extends ParseArgsOptionsConfig>(
+  argv: string[],
+  options: O,
+): Flags<O> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError((error as Error).message);
+    }
+    throw error;
+  }
+}
+
+/** Whether `argv` asks for the usage. */
+export function asksForHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+/** `text` given for `--flag` as a whole number from `min` to `max`, else a UsageError. */
+export function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, not '${text}'`);
+  }
+  return n;
+}
+
+/** A comma-separated list of whole numbers, each from `min` to `max`. */
+export function wholeNumbers(flag: string, text: string, min: number, max: number): number[] {
+  return text.split(',').map((part) => {
+    try {
+      return wholeNumber(flag, part, min, max);
+    } catch {
+      throw new UsageError(
+        `--${flag} takes whole numbers from ${min} to ${max}, comma-separated, not '${text}'`,
+      );
+    }
+  });
+}
+
+/** `text` given for `--flag` if it is one of `choices`, else a UsageError listing them. */
+export function oneOf<const T extends string>(
+  flag: string,
+  text: string,
+  choices: readonly T[],
+): T {
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, not '${text}'`);
+  }
+  return text as T;
+}
+
+/**
+ * Reads the program's command line with `read`. On `--help` prints `usage` and exits 0; on a
+ * UsageError prints its message and `usage` on stderr and exits 2. Other errors are thrown on.
+ */
+export function commandLine<R>(
+  usage: string,
+  read: (argv: string[]) => R,
+  argv: string[] = process.argv.slice(2),
+): R {
+  if (asksForHelp(argv)) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  try {
+    return read(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${usage}\n`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { connectMysql, parseMysqlUrl } from '../../infra/db';
+import { TEST_MYSQL_URL } from '../support/mysql';
+
+const root = join(__dirname, '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+
+type Run = { code: number; stdout: string; stderr: string };
+
+function run(program: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      tsx,
+      [program, ...args],
+      { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Each program, a command line it must refuse, and what the refusal names. */
+const PROGRAMS: [string, string[], RegExp][] = [
+  ['demo/run.ts', ['--buyers', '0'], /--buyers must be a whole number from 1/],
+  ['bench/orders.bench.ts', ['--connections', '100,abc'], /--connections takes whole numbers/],
+  ['bench/ab.bench.ts', ['--a-env', 'WRITERS'], /--a-env takes K=V pairs/],
+  ['bench/eventstore.bench.ts', ['--concurrency', '0'], /--concurrency must be a whole number/],
+  ['bench/projections.bench.ts', ['--rate'], /'--rate <value>' argument missing/],
+  ['bench/report/screenshot.ts', ['--report', '/no/such/report.html'], /--report: no file/],
+  ['projections/replay-cli.ts', ['--projection', 'ordres'], /--projection must be one of orders/],
+  ['infra/db/migrate-cli.ts', ['now'], /Unexpected argument 'now'/],
+  ['infra/cli/audit.ts', ['orders', 'x'], /audit what: order or sku/],
+];
+
+describe('the command lines of the programs', () => {
+  it.each(PROGRAMS)(
+    'When %s is given a bad command line, then it exits 2 with the reason and its usage, no stack',
+    async (program, args, reason) => {
+      const { code, stdout, stderr } = await run(program, args);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(reason);
+      expect(stderr).toMatch(/npm run /);
+      expect(stderr).not.toMatch(/^\s+at /m);
+      expect(stdout).toBe('');
+    },
+  );
+
+  it.each(PROGRAMS.map(([program]) => [program]))(
+    'When %s is given --help, then it prints its usage and exits 0',
+    async (program) => {
+      const { code, stdout, stderr } = await run(program, ['--help']);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(/npm run /);
+    },
+  );
+
+  it('When migrate is asked for help or refused, then no database is created', async () => {
+    const database = `t_cli_${randomBytes(4).toString('hex')}`;
+    const url = new URL(TEST_MYSQL_URL);
+    url.pathname = `/${database}`;
+    for (const args of [['--help'], ['--fast']]) {
+      await run('infra/db/migrate-cli.ts', args, { MYSQL_URL: url.toString() });
+    }
+    const server = connectMysql(parseMysqlUrl(TEST_MYSQL_URL), {
+      pool: { min: 0, max: 1 },
+      withDatabase: false,
+    });
+    try {
+      const [rows] = (await server.raw('SHOW DATABASES LIKE ?', [database])) as [unknown[]];
+      expect(rows).toHaveLength(0);
+      // The same command line without the bad flag does create it: the check above can fail.
+      const { code } = await run('infra/db/migrate-cli.ts', [], { MYSQL_URL: url.toString() });
+      expect(code).toBe(0);
+      const [after] = (await server.raw('SHOW DATABASES LIKE ?', [database])) as [unknown[]];
+      expect(after).toHaveLength(1);
+    } finally {
+      await server.raw('DROP DATABASE IF EXISTS ??', [database]);
+      await server.destroy();
+    }
+  });
+});
