@@ -1,12 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
-
 /**
  * The command lines of the project's programs (demo, benches, replay, migrate, audit): a flag
  * the user got wrong ends the program with one line naming it and the usage, exit code 2, never
  * a stack trace; `--help` (or `-h`) prints the usage and does nothing else.
  */
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /** A command line the user got wrong: its message is printed above the usage. */
 export class UsageError extends Error {

@@ -5,7 +5,7 @@ import { migrateDatabase, parseMysqlUrl } from '.';
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/flashsale';
 
 commandLine(
-  'npm run migrate: brings the schema of MYSQL_URL (default mysql://root@127.0.0.1:3306/flashsale) up to date',
+  `npm run migrate: brings the schema of MYSQL_URL (default ${DEFAULT_URL}) up to date`,
   (argv) => parseFlags(argv, {}),
 );
 
