@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
+import { connectMysql, migrateDatabase, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../infra/db';
 import { MysqlEventStore } from '../infra/eventstore';
 import { commandLine, parseFlags, wholeNumber } from '../infra/cli/args';
 
@@ -30,7 +30,7 @@ const { seconds, concurrency, readEvents } = commandLine(USAGE, (argv) => {
   };
 });
 
-const base = parseMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale');
+const base = parseMysqlUrl(process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL);
 const target = { ...base, database: 'flashsale_bench' };
 
 type Result = {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { v7 as uuidv7 } from 'uuid';
 import { commandLine, parseFlags, wholeNumber } from '../infra/cli/args';
-import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
+import { connectMysql, migrateDatabase, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../infra/db';
 import { MysqlEventStore } from '../infra/eventstore';
 import { createLogger } from '../infra/log';
 import { createRebuilder } from '../projections';
@@ -39,7 +39,7 @@ const { rate, seconds, replayEvents } = commandLine(USAGE, (argv) => {
     replayEvents: wholeNumber('replay-events', flags['replay-events'], 1, 100_000_000),
   };
 });
-const base = parseMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale');
+const base = parseMysqlUrl(process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL);
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { signJwt } from '../api';
-import { connectMysql, parseMysqlUrl } from '../infra/db';
+import { connectMysql, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../infra/db';
 import { dropTopics } from '../infra/kafka';
 import { MysqlEventStore } from '../infra/eventstore';
 import { dropPrefix } from '../infra/redis';
@@ -29,11 +29,11 @@ const REDIS_PREFIX = 'demo';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(options: DemoOptions): Promise<boolean> {
-  const base = parseMysqlUrl(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/flashsale');
+  const base = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   const server = connectMysql(base, { pool: { min: 0, max: 1 }, withDatabase: false });
   await server.raw('DROP DATABASE IF EXISTS ??', [DATABASE]);
   await server.destroy();
-  const url = new URL(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/flashsale');
+  const url = new URL(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   url.pathname = `/${DATABASE}`;
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const brokers = process.env.KAFKA_BROKERS || '127.0.0.1:9092';

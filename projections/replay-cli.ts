@@ -4,7 +4,7 @@
  * Live projectors may keep running: the swap takes their lock.
  */
 import { commandLine, oneOf, parseFlags } from '../infra/cli/args';
-import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
+import { connectMysql, migrateDatabase, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../infra/db';
 import { MysqlEventStore } from '../infra/eventstore';
 import { createLogger } from '../infra/log';
 import { PROJECTION_NAMES } from './all';
@@ -33,7 +33,7 @@ const projections = commandLine(USAGE, (argv) => {
 });
 
 async function main() {
-  const target = parseMysqlUrl(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/flashsale');
+  const target = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   await migrateDatabase(target);
   const db = connectMysql(target, { pool: { min: 0, max: 6 } });
   const eventStore = new MysqlEventStore(db);

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
-import { connectMysql, parseMysqlUrl } from '../../infra/db';
+import { connectMysql, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../../infra/db';
 
 /** The settings of the shared servers that move the figures: written into every result. */
 export type ServerSettings = {
@@ -17,7 +17,7 @@ export type ServerSettings = {
 const MiB = 1024 * 1024;
 
 export async function serverSettings(
-  mysqlUrl = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale',
+  mysqlUrl = process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL,
   redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
 ): Promise<ServerSettings> {
   const db = connectMysql(parseMysqlUrl(mysqlUrl), {

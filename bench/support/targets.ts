@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
-import { connectMysql, parseMysqlUrl } from '../../infra/db';
+import { connectMysql, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../../infra/db';
 import { dropPrefix } from '../../infra/redis';
 import { startServer, type Server } from './processes';
 import { JWT_SECRET, tokenFor } from './tokens';
@@ -15,7 +15,7 @@ export type Targets = {
   stop(): Promise<void>;
 };
 
-const base = parseMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale');
+const base = parseMysqlUrl(process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL);
 const urlOf = (database: string) =>
   `mysql://${base.user}${base.password ? `:${base.password}` : ''}@${base.host}:${base.port}/${database}`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -7,7 +7,7 @@
 import Redis from 'ioredis';
 import { makeSkuAudit } from '../../commands/audit-sku';
 import { orderStreamId } from '../../domain/order/events';
-import { connectMysql, parseMysqlUrl, readLedger } from '../db';
+import { connectMysql, DEFAULT_MYSQL_URL, parseMysqlUrl, readLedger } from '../db';
 import { MysqlEventStore } from '../eventstore';
 import { RedisReservationStore } from '../redis';
 import { commandLine, UsageError } from './args';
@@ -35,12 +35,9 @@ const [what, id] = commandLine(USAGE, (argv) => {
 });
 
 async function main() {
-  const db = connectMysql(
-    parseMysqlUrl(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/flashsale'),
-    {
-      pool: { min: 0, max: 4 },
-    },
-  );
+  const db = connectMysql(parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL), {
+    pool: { min: 0, max: 4 },
+  });
   const eventStore = new MysqlEventStore(db);
   const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true });
   try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MYSQL_URL } from '../db/default-url';
 
 export const ROLES = ['api', 'relay', 'projector', 'saga'] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,7 +39,7 @@ const secret = z.string().min(16, 'must be at least 16 characters');
 const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   PORT: port.default(3000),
-  MYSQL_URL: url(['mysql:']).default('mysql://root@127.0.0.1:3306/flashsale'),
+  MYSQL_URL: url(['mysql:']).default(DEFAULT_MYSQL_URL),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
   EVENT_STORE: z.enum(['mysql', 'esdb']).default('mysql'),

@@ -1,3 +1,4 @@
+export * from './default-url';
 export * from './connect';
 export * from './migrate';
 export * from './order-views';

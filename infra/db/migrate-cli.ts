@@ -1,18 +1,16 @@
 /** npm run migrate: brings the MySQL schema of MYSQL_URL up to date, creating the database if needed. */
 import { commandLine, parseFlags } from '../cli/args';
-import { migrateDatabase, parseMysqlUrl } from '.';
-
-const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/flashsale';
+import { DEFAULT_MYSQL_URL, migrateDatabase, parseMysqlUrl } from '.';
 
 commandLine(
-  `npm run migrate: brings the schema of MYSQL_URL (default ${DEFAULT_URL}) up to date`,
+  `npm run migrate: brings the schema of MYSQL_URL (default ${DEFAULT_MYSQL_URL}) up to date`,
   (argv) => parseFlags(argv, {}),
 );
 
 async function main() {
   let target;
   try {
-    target = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_URL);
+    target = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   } catch (error) {
     console.error(`MYSQL_URL is not usable: ${(error as Error).message}`);
     process.exit(1);

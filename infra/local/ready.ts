@@ -13,9 +13,10 @@
 import { Kafka, logLevel } from 'kafkajs';
 import Redis from 'ioredis';
 import mysql from 'mysql2/promise';
+import { DEFAULT_MYSQL_URL } from '../db/default-url';
 
 const env = {
-  mysqlUrl: process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/flashsale',
+  mysqlUrl: process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL,
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()),
 };
