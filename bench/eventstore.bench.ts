@@ -8,7 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { connectMysql, migrateDatabase, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../infra/db';
+import { DEFAULT_MYSQL_URL } from '../infra/config/defaults';
+import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
 import { MysqlEventStore } from '../infra/eventstore';
 import { commandLine, parseFlags, wholeNumber } from '../infra/cli/args';
 

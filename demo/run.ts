@@ -9,7 +9,12 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { signJwt } from '../api';
-import { connectMysql, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../infra/db';
+import {
+  DEFAULT_KAFKA_BROKERS,
+  DEFAULT_MYSQL_URL,
+  DEFAULT_REDIS_URL,
+} from '../infra/config/defaults';
+import { connectMysql, parseMysqlUrl } from '../infra/db';
 import { dropTopics } from '../infra/kafka';
 import { MysqlEventStore } from '../infra/eventstore';
 import { dropPrefix } from '../infra/redis';
@@ -35,8 +40,8 @@ async function main(options: DemoOptions): Promise<boolean> {
   await server.destroy();
   const url = new URL(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   url.pathname = `/${DATABASE}`;
-  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const brokers = process.env.KAFKA_BROKERS || '127.0.0.1:9092';
+  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  const brokers = process.env.KAFKA_BROKERS || DEFAULT_KAFKA_BROKERS;
   const redis = new Redis(redisUrl);
   await dropPrefix(redis, REDIS_PREFIX);
 

@@ -4,7 +4,8 @@
  * Live projectors may keep running: the swap takes their lock.
  */
 import { commandLine, oneOf, parseFlags } from '../infra/cli/args';
-import { connectMysql, migrateDatabase, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../infra/db';
+import { DEFAULT_MYSQL_URL } from '../infra/config/defaults';
+import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
 import { MysqlEventStore } from '../infra/eventstore';
 import { createLogger } from '../infra/log';
 import { PROJECTION_NAMES } from './all';

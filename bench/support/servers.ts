@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
-import { connectMysql, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../../infra/db';
+import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../../infra/config/defaults';
+import { connectMysql, parseMysqlUrl } from '../../infra/db';
 
 /** The settings of the shared servers that move the figures: written into every result. */
 export type ServerSettings = {
@@ -18,7 +19,7 @@ const MiB = 1024 * 1024;
 
 export async function serverSettings(
   mysqlUrl = process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL,
-  redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
 ): Promise<ServerSettings> {
   const db = connectMysql(parseMysqlUrl(mysqlUrl), {
     pool: { min: 0, max: 1 },

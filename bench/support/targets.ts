@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
-import { connectMysql, parseMysqlUrl, DEFAULT_MYSQL_URL } from '../../infra/db';
+import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../../infra/config/defaults';
+import { connectMysql, parseMysqlUrl } from '../../infra/db';
 import { dropPrefix } from '../../infra/redis';
 import { startServer, type Server } from './processes';
 import { JWT_SECRET, tokenFor } from './tokens';
@@ -18,7 +19,7 @@ export type Targets = {
 const base = parseMysqlUrl(process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL);
 const urlOf = (database: string) =>
   `mysql://${base.user}${base.password ? `:${base.password}` : ''}@${base.host}:${base.port}/${database}`;
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 
 /** Ports 4600-4602: the range the bench may use on shared machines. */
 export const PORTS = { system: 4600, naive: 4601, bare: 4602 } as const;

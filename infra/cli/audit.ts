@@ -7,7 +7,8 @@
 import Redis from 'ioredis';
 import { makeSkuAudit } from '../../commands/audit-sku';
 import { orderStreamId } from '../../domain/order/events';
-import { connectMysql, DEFAULT_MYSQL_URL, parseMysqlUrl, readLedger } from '../db';
+import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../config/defaults';
+import { connectMysql, parseMysqlUrl, readLedger } from '../db';
 import { MysqlEventStore } from '../eventstore';
 import { RedisReservationStore } from '../redis';
 import { commandLine, UsageError } from './args';
@@ -39,7 +40,7 @@ async function main() {
     pool: { min: 0, max: 4 },
   });
   const eventStore = new MysqlEventStore(db);
-  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true });
+  const redis = new Redis(process.env.REDIS_URL || DEFAULT_REDIS_URL, { lazyConnect: true });
   try {
     if (what === 'order') {
       const events = await eventStore.readStream(orderStreamId(id));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_MYSQL_URL } from '../db/default-url';
+import { DEFAULT_KAFKA_BROKERS, DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from './defaults';
 
 export const ROLES = ['api', 'relay', 'projector', 'saga'] as const;
 export type Role = (typeof ROLES)[number];
@@ -40,8 +40,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   PORT: port.default(3000),
   MYSQL_URL: url(['mysql:']).default(DEFAULT_MYSQL_URL),
-  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
+  REDIS_URL: url(['redis:', 'rediss:']).default(DEFAULT_REDIS_URL),
+  KAFKA_BROKERS: brokers.default([DEFAULT_KAFKA_BROKERS]),
   EVENT_STORE: z.enum(['mysql', 'esdb']).default('mysql'),
   EVENTSTORE_CONNECTION_STRING: url(['esdb:', 'esdb+discover:']).default(
     'esdb://127.0.0.1:2113?tls=false',

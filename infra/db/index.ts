@@ -1,4 +1,3 @@
-export * from './default-url';
 export * from './connect';
 export * from './migrate';
 export * from './order-views';

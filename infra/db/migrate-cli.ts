@@ -1,6 +1,7 @@
 /** npm run migrate: brings the MySQL schema of MYSQL_URL up to date, creating the database if needed. */
 import { commandLine, parseFlags } from '../cli/args';
-import { DEFAULT_MYSQL_URL, migrateDatabase, parseMysqlUrl } from '.';
+import { migrateDatabase, parseMysqlUrl } from '.';
+import { DEFAULT_MYSQL_URL } from '../config/defaults';
 
 commandLine(
   `npm run migrate: brings the schema of MYSQL_URL (default ${DEFAULT_MYSQL_URL}) up to date`,

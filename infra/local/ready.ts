@@ -13,12 +13,14 @@
 import { Kafka, logLevel } from 'kafkajs';
 import Redis from 'ioredis';
 import mysql from 'mysql2/promise';
-import { DEFAULT_MYSQL_URL } from '../db/default-url';
+import { DEFAULT_KAFKA_BROKERS, DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../config/defaults';
 
 const env = {
   mysqlUrl: process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL,
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()),
+  redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  kafkaBrokers: (process.env.KAFKA_BROKERS ?? DEFAULT_KAFKA_BROKERS)
+    .split(',')
+    .map((b) => b.trim()),
 };
 
 type Probe = () => Promise<void>;
