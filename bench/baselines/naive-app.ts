@@ -11,6 +11,8 @@ import mysql from 'mysql2/promise';
 import { verifyJwt } from '../../api/http/jwt';
 
 const secret = process.env.JWT_SECRET ?? '';
+// 50: in the flat optimum (25-75) at 100 connections; 100 collapses on InnoDB's deadlock
+// detection (docs/performance.md, "The naive design's pool").
 const pool = mysql.createPool({
   uri: process.env.MYSQL_URL,
   connectionLimit: Number(process.env.POOL_SIZE ?? 50),
