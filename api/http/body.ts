@@ -57,6 +57,21 @@ export const jsonBody: RequestHandler = async (req, _res, next) => {
   }
 };
 
+/**
+ * JSON bodies where sending none at all (no bytes) means `{}`: for a route whose every field is
+ * optional, so a client may POST it bare. Malformed JSON is still a 400.
+ */
+export const optionalJsonBody: RequestHandler = async (req, _res, next) => {
+  try {
+    const raw = await readBody(req);
+    req.rawBody = raw;
+    req.body = raw.length === 0 ? {} : parseJson(raw);
+    next();
+  } catch (error) {
+    next(error);
+  }
+};
+
 /** The raw bytes only, for a route that must check them before trusting them as JSON. */
 export const rawBody: RequestHandler = async (req, _res, next) => {
   try {

@@ -108,7 +108,7 @@ function operation(op: Operation) {
     ...(op.body
       ? {
           requestBody: {
-            required: true,
+            required: !op.bodyOptional,
             content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
           },
         }

@@ -29,6 +29,8 @@ export type Operation = {
   query?: z.ZodObject;
   headers?: { name: string; schema: z.ZodType; description: string }[];
   body?: z.ZodType;
+  /** The body may be left out altogether (it then means `{}`). */
+  bodyOptional?: boolean;
   answer: { status: number; description: string; schema?: z.ZodType; mediaType?: string };
   /** Error statuses besides those of its access (401/403 are added from it). */
   errors: number[];
@@ -176,6 +178,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Rebuild read models from the event store into fresh tables, then swap them in',
     access: 'admin',
     body: rebuildBody,
+    bodyOptional: true,
     answer: { status: 202, description: 'the job started', schema: answer.rebuildAccepted },
     errors: [400, 413, 503],
   },

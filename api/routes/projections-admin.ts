@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { requireAdmin } from '../http/authenticate';
 import { route } from '../http/async';
-import { jsonBody } from '../http/body';
+import { optionalJsonBody } from '../http/body';
 import { jobIdParam, parse, rebuildBody } from '../http/schemas';
 
 /** The port the admin routes use: built in the composition root from projections/. */
@@ -20,7 +20,8 @@ export function projectionAdminRoutes(admin: ProjectionAdmin, authenticate: Requ
     '/v1/admin/projections/rebuild',
     authenticate,
     requireAdmin,
-    jsonBody,
+    // `{ projections?: [names] }`: no body at all is no options, a rebuild of every projection.
+    optionalJsonBody,
     route(async (req) => {
       const { projections } = parse(rebuildBody, req.body, 'body');
       const unknown = (projections ?? []).filter((name) => !admin.names.includes(name));

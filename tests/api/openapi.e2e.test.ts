@@ -70,6 +70,9 @@ describe('the OpenAPI document', () => {
     const body = order.requestBody.content['application/json'].schema;
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.items).toMatchObject({ minItems: 1, maxItems: 20 });
+    expect(order.requestBody.required).toBe(true);
+    // Every field of a rebuild is optional, and so is the body itself.
+    expect(paths['/v1/admin/projections/rebuild']!.post.requestBody.required).toBe(false);
     expect(order.parameters).toContainEqual(
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
     );

@@ -1,0 +1,45 @@
+import { PROJECTION_NAMES } from '../../projections/all';
+import { startTestSystem, type TestSystem } from '../support/system';
+import { eventually } from '../support/wait';
+
+describe('the projection admin API', () => {
+  let t: TestSystem;
+
+  beforeAll(async () => {
+    t = await startTestSystem({}, { label: 'rebuild' });
+    await t.listSku({ skuId: 'R1', stock: 3 });
+  });
+  afterAll(() => t.stop());
+
+  const job = (jobId: string) =>
+    eventually(
+      async () =>
+        (await t.http.get(`/v1/admin/projections/jobs/${jobId}`, { token: t.admin })).body,
+      (body) => body?.status !== 'RUNNING',
+    );
+
+  it('When a rebuild is posted with no body at all, then it is taken as {} and rebuilds every projection', async () => {
+    const started = await t.http.post('/v1/admin/projections/rebuild', undefined, {
+      token: t.admin,
+    });
+    expect(started.status).toBe(202);
+    expect(started.body.jobId).toEqual(expect.any(String));
+    expect(await job(started.body.jobId)).toMatchObject({
+      status: 'SUCCEEDED',
+      projections: [...PROJECTION_NAMES],
+    });
+  });
+
+  it.each([
+    ['malformed JSON', '{"projections": ['],
+    ['a JSON array', '[]'],
+    ['blanks only', ' '],
+  ])('When a rebuild is posted with %s, then 400 VALIDATION_FAILED', async (_, raw) => {
+    const res = await t.http.post('/v1/admin/projections/rebuild', undefined, {
+      token: t.admin,
+      raw,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+});
