@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
 import { createRequestHandler, type ReadinessCheck } from './api';
-import type { EventStore } from './commands/ports';
 import { ConfigError, loadConfig, type Config, type Role } from './infra/config';
 import {
   connectMysql,
@@ -16,7 +15,7 @@ import {
   parseMysqlUrl,
   readLedger,
 } from './infra/db';
-import { EsdbEventStore, MysqlEventStore } from './infra/eventstore';
+import { openEventStore } from './infra/eventstore';
 import { createKafka } from './infra/kafka';
 import { createLogger, type Logger } from './infra/log';
 import {
@@ -86,14 +85,15 @@ export async function startSystem(
     const db = connectMysql(mysql, { pool: { min: 0, max: 20 } });
     closers.push({ name: 'mysql', close: () => db.destroy() });
 
-    const store: EventStore =
-      config.eventStore === 'mysql'
-        ? new MysqlEventStore(db, {
-            writers: config.eventStoreWriters,
-            onGapSkipped: (from, to) =>
-              logger.warn({ from: String(from), to: String(to) }, 'event store positions skipped'),
-          })
-        : new EsdbEventStore(config.eventStoreConnectionString);
+    const store = openEventStore(
+      { kind: config.eventStore, connectionString: config.eventStoreConnectionString },
+      db,
+      {
+        writers: config.eventStoreWriters,
+        onGapSkipped: (from, to) =>
+          logger.warn({ from: String(from), to: String(to) }, 'event store positions skipped'),
+      },
+    );
     const eventStore = meteredEventStore(store, metrics);
     closers.push({ name: 'event store', close: () => eventStore.close() });
 

@@ -1,12 +1,14 @@
 /**
- * npm run replay [-- --projection NAME ...]: rebuilds read models from the event store of
- * MYSQL_URL (the MySQL store) into fresh tables and swaps them in, with a progress bar on stderr.
+ * npm run replay [-- --projection NAME ...]: rebuilds the read models of MYSQL_URL from the
+ * event store EVENT_STORE names (MySQL's, by default, or EventStoreDB at
+ * EVENTSTORE_CONNECTION_STRING) into fresh tables and swaps them in, with a progress bar on stderr.
  * Live projectors may keep running: the swap takes their lock.
  */
 import { commandLine, oneOf, parseFlags } from '../infra/cli/args';
+import { eventStoreChoice } from '../infra/cli/event-store-choice';
 import { DEFAULT_MYSQL_URL } from '../infra/config/defaults';
 import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
-import { MysqlEventStore } from '../infra/eventstore';
+import { openEventStore } from '../infra/eventstore';
 import { createLogger } from '../infra/log';
 import { PROJECTION_NAMES } from './all';
 import { createRebuilder, type Progress } from './rebuild';
@@ -26,18 +28,23 @@ function bar({ processed, total }: Progress, started: number): string {
 
 const USAGE = `npm run replay [-- --projection NAME ...]
   --projection NAME   a read model to rebuild (repeatable; default all of them)
-projections: ${PROJECTION_NAMES.join(', ')}`;
+projections: ${PROJECTION_NAMES.join(', ')}
+reads the event store EVENT_STORE names (mysql, the default, or esdb at
+EVENTSTORE_CONNECTION_STRING) and writes the read models of MYSQL_URL`;
 
-const projections = commandLine(USAGE, (argv) => {
+const { projections, store } = commandLine(USAGE, (argv) => {
   const names = parseFlags(argv, { projection: { type: 'string', multiple: true } }).projection;
-  return names?.map((name) => oneOf('projection', name, PROJECTION_NAMES));
+  return {
+    projections: names?.map((name) => oneOf('projection', name, PROJECTION_NAMES)),
+    store: eventStoreChoice(),
+  };
 });
 
 async function main() {
   const target = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   await migrateDatabase(target);
   const db = connectMysql(target, { pool: { min: 0, max: 6 } });
-  const eventStore = new MysqlEventStore(db);
+  const eventStore = openEventStore(store, db);
   const logger = createLogger({ level: 'warn' });
   const started = Date.now();
   let last = 0;

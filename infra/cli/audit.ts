@@ -1,7 +1,8 @@
 /**
  * npm run audit -- order <orderId>   the order's full history with who and what caused each event
  * npm run audit -- sku <skuId>       the SKU's ledger reconciled with Redis and the event store
- * Reads MYSQL_URL, REDIS_URL and REDIS_KEY_PREFIX like the service. Exit code 1 when a SKU is
+ * Reads MYSQL_URL, REDIS_URL, REDIS_KEY_PREFIX, EVENT_STORE and EVENTSTORE_CONNECTION_STRING
+ * like the service. Exit code 1 when a SKU is
  * not consistent (or the thing asked for does not exist), so scripts can act on it.
  */
 import Redis from 'ioredis';
@@ -9,9 +10,10 @@ import { makeSkuAudit } from '../../commands/audit-sku';
 import { orderStreamId } from '../../domain/order/events';
 import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../config/defaults';
 import { connectMysql, parseMysqlUrl, readLedger } from '../db';
-import { MysqlEventStore } from '../eventstore';
+import { openEventStore } from '../eventstore';
 import { RedisReservationStore } from '../redis';
 import { commandLine, UsageError } from './args';
+import { eventStoreChoice } from './event-store-choice';
 import { table } from './table';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -26,20 +28,22 @@ function summary(data: unknown): string {
     .slice(0, 120);
 }
 
-const USAGE = `usage: npm run audit -- order <orderId> | sku <skuId>`;
+const USAGE = `usage: npm run audit -- order <orderId> | sku <skuId>
+reads MYSQL_URL, REDIS_URL, REDIS_KEY_PREFIX and the event store EVENT_STORE names (mysql, the
+default, or esdb at EVENTSTORE_CONNECTION_STRING)`;
 
-const [what, id] = commandLine(USAGE, (argv) => {
+const [what, id, store] = commandLine(USAGE, (argv) => {
   const [kind, name, ...rest] = argv;
   if (kind !== 'order' && kind !== 'sku') throw new UsageError('audit what: order or sku?');
   if (!name || rest.length > 0) throw new UsageError(`audit ${kind} takes one id`);
-  return [kind, name] as const;
+  return [kind, name, eventStoreChoice()] as const;
 });
 
 async function main() {
   const db = connectMysql(parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL), {
     pool: { min: 0, max: 4 },
   });
-  const eventStore = new MysqlEventStore(db);
+  const eventStore = openEventStore(store, db);
   const redis = new Redis(process.env.REDIS_URL || DEFAULT_REDIS_URL, { lazyConnect: true });
   try {
     if (what === 'order') {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { DEFAULT_KAFKA_BROKERS, DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from './defaults';
+import {
+  DEFAULT_EVENTSTORE_CONNECTION_STRING,
+  DEFAULT_KAFKA_BROKERS,
+  DEFAULT_MYSQL_URL,
+  DEFAULT_REDIS_URL,
+} from './defaults';
 
 export const ROLES = ['api', 'relay', 'projector', 'saga'] as const;
 export type Role = (typeof ROLES)[number];
@@ -18,6 +23,27 @@ const url = (protocols: string[]) =>
     },
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
+
+// The rule of infra/db's parseMysqlUrl, checked here so a bad URL stops the process at start
+// with the variable's name rather than later with a connection error.
+const mysqlUrl = url(['mysql:']).refine(
+  (value) => {
+    try {
+      return /^[A-Za-z0-9_]{1,64}$/.test(decodeURIComponent(new URL(value).pathname.slice(1)));
+    } catch {
+      return true; // not a URL at all: the check above names that
+    }
+  },
+  { message: 'must name its database: mysql://user@host:port/<1-64 characters of [A-Za-z0-9_]>' },
+);
+
+/** Which event store, read by the service and by the command lines (replay, audit) alike. */
+const eventStoreFields = {
+  EVENT_STORE: z.enum(['mysql', 'esdb']).default('mysql'),
+  EVENTSTORE_CONNECTION_STRING: url(['esdb:', 'esdb+discover:']).default(
+    DEFAULT_EVENTSTORE_CONNECTION_STRING,
+  ),
+};
 
 const brokers = z
   .string()
@@ -39,13 +65,10 @@ const secret = z.string().min(16, 'must be at least 16 characters');
 const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   PORT: port.default(3000),
-  MYSQL_URL: url(['mysql:']).default(DEFAULT_MYSQL_URL),
+  MYSQL_URL: mysqlUrl.default(DEFAULT_MYSQL_URL),
   REDIS_URL: url(['redis:', 'rediss:']).default(DEFAULT_REDIS_URL),
   KAFKA_BROKERS: brokers.default([DEFAULT_KAFKA_BROKERS]),
-  EVENT_STORE: z.enum(['mysql', 'esdb']).default('mysql'),
-  EVENTSTORE_CONNECTION_STRING: url(['esdb:', 'esdb+discover:']).default(
-    'esdb://127.0.0.1:2113?tls=false',
-  ),
+  ...eventStoreFields,
   EVENT_STORE_WRITERS: z.coerce.number().int().min(1).max(16).default(1),
   JWT_SECRET: secret.optional(),
   PAYMENT_WEBHOOK_SECRET: secret.optional(),
@@ -110,22 +133,7 @@ const TEST_SECRET = 'test-only-secret-not-for-production';
  * tests pass their own). Empty strings count as unset.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const given = Object.fromEntries(
-    Object.keys(schema.shape).flatMap((key) => {
-      const value = env[key];
-      return value === undefined || value === '' ? [] : [[key, value]];
-    }),
-  );
-  const parsed = schema.safeParse(given);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? 'environment'),
-        message: issue.message,
-      })),
-    );
-  }
-  const c = parsed.data;
+  const c = parseEnv(schema, env);
   const testing = c.NODE_ENV === 'test';
   const missing = (['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET'] as const).filter(
     (key) => !testing && c[key] === undefined,
@@ -157,4 +165,38 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     logLevel: c.LOG_LEVEL,
   };
+}
+
+export type EventStoreChoice = { kind: 'mysql' | 'esdb'; connectionString: string };
+
+/**
+ * EVENT_STORE and EVENTSTORE_CONNECTION_STRING alone, checked as loadConfig checks them: for the
+ * command lines, which read the store the service writes but need none of its secrets.
+ */
+export function eventStoreFromEnv(env: Record<string, string | undefined>): EventStoreChoice {
+  const c = parseEnv(z.object(eventStoreFields), env);
+  return { kind: c.EVENT_STORE, connectionString: c.EVENTSTORE_CONNECTION_STRING };
+}
+
+/** The variables of `shape` in `env` (empty strings count as unset), or a ConfigError. */
+function parseEnv<S extends z.ZodRawShape>(
+  shape: z.ZodObject<S>,
+  env: Record<string, string | undefined>,
+): z.infer<z.ZodObject<S>> {
+  const given = Object.fromEntries(
+    Object.keys(shape.shape).flatMap((key) => {
+      const value = env[key];
+      return value === undefined || value === '' ? [] : [[key, value]];
+    }),
+  );
+  const parsed = shape.safeParse(given);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        message: issue.message,
+      })),
+    );
+  }
+  return parsed.data;
 }

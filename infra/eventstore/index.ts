@@ -1,2 +1,3 @@
 export * from './mysql-event-store';
 export * from './esdb-event-store';
+export * from './open';

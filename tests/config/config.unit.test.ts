@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../infra/config';
+import { ConfigError, eventStoreFromEnv, loadConfig } from '../../infra/config';
 
 const secrets = { JWT_SECRET: 'j'.repeat(32), PAYMENT_WEBHOOK_SECRET: 'p'.repeat(32) };
 
@@ -68,6 +68,8 @@ describe('configuration', () => {
     ['PORT', '70000'],
     ['MYSQL_URL', 'postgres://x/y'],
     ['MYSQL_URL', 'not a url'],
+    ['MYSQL_URL', 'mysql://root@127.0.0.1:3306'],
+    ['MYSQL_URL', 'mysql://root@127.0.0.1:3306/flash-sale'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['KAFKA_BROKERS', '127.0.0.1'],
     ['KAFKA_BROKERS', 'a:1,,b:2'],
@@ -94,6 +96,18 @@ describe('configuration', () => {
     const config = loadConfig({ ...secrets, RATE_LIMIT_ADDRESS_PER_SECOND: '0' });
     expect(config.rateLimits.address).toBeNull();
     expect(config.rateLimits.user).not.toBeNull();
+  });
+
+  it('When a command line reads the event store choice alone, then it needs no secret and is checked alike', () => {
+    expect(eventStoreFromEnv({})).toEqual({
+      kind: 'mysql',
+      connectionString: 'esdb://127.0.0.1:2113?tls=false',
+    });
+    expect(
+      eventStoreFromEnv({ EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'esdb://es:2113' }),
+    ).toEqual({ kind: 'esdb', connectionString: 'esdb://es:2113' });
+    expect(() => eventStoreFromEnv({ EVENT_STORE: 'postgres' })).toThrow(ConfigError);
+    expect(() => eventStoreFromEnv({ EVENT_STORE: 'postgres' })).toThrow(/EVENT_STORE /);
   });
 
   it('When a variable is set but empty, then its default applies', () => {

@@ -80,4 +80,49 @@ describe('the command lines of the programs', () => {
       await server.destroy();
     }
   });
+
+  it.each([
+    ['infra/cli/audit.ts', ['order', 'x']],
+    ['projections/replay-cli.ts', []],
+  ])(
+    'When %s is given an EVENT_STORE it does not know, then it exits 2 naming the variable',
+    async (program, args) => {
+      const { code, stdout, stderr } = await run(program, args, { EVENT_STORE: 'postgres' });
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/EVENT_STORE /);
+      expect(stderr).toMatch(/npm run /);
+      expect(stdout).toBe('');
+    },
+  );
+
+  it.each([
+    ['infra/cli/audit.ts', ['order', '0190a6f0-0000-7000-8000-000000000000'], /audit failed/],
+    ['projections/replay-cli.ts', [], /replay failed/],
+  ])(
+    'When EVENT_STORE=esdb, then %s reads EventStoreDB, not the MySQL tables (here: none answers)',
+    async (program, args, failed) => {
+      const database = `t_cli_${randomBytes(4).toString('hex')}`;
+      const url = new URL(TEST_MYSQL_URL);
+      url.pathname = `/${database}`;
+      try {
+        const { code, stdout, stderr } = await run(program, args, {
+          MYSQL_URL: url.toString(),
+          EVENT_STORE: 'esdb',
+          EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
+        });
+        expect(code).toBe(1);
+        expect(stderr).toMatch(failed);
+        expect(stderr).toMatch(/EventStoreDB did not answer/);
+        // Reading the MySQL store would have answered "no order" or rebuilt from no events.
+        expect(stdout).not.toMatch(/no order|rebuilt/);
+      } finally {
+        const server = connectMysql(parseMysqlUrl(TEST_MYSQL_URL), {
+          pool: { min: 0, max: 1 },
+          withDatabase: false,
+        });
+        await server.raw('DROP DATABASE IF EXISTS ??', [database]);
+        await server.destroy();
+      }
+    },
+  );
 });
