@@ -44,19 +44,29 @@ export const paymentCallbackBody = z.strictObject({
 
 export const orderStatus = z.enum(['PENDING', 'CONFIRMED', 'EXPIRED', 'CANCELLED']);
 
+/**
+ * A query parameter sent empty (`?status=`, as API.md writes them) is one not sent; any other
+ * value must pass `schema`, and `message` says what it must be when no finer message does.
+ */
+function queryParam<T extends z.ZodType>(schema: T, message: string) {
+  return z.union([z.literal('').transform(() => undefined), schema], { error: message }).optional();
+}
+
+const LIMIT = 'must be a whole number from 1 to 100';
+const CURSOR = 'is not a cursor this API gave';
+
 /** Query strings arrive as text: numbers are parsed here, and unknown parameters are refused. */
 export const listOrdersQuery = z.strictObject({
-  status: orderStatus.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional(),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a cursor this API gave')
-    .optional(),
+  status: queryParam(orderStatus, `must be one of ${orderStatus.options.join(', ')}`),
+  limit: queryParam(
+    z
+      .string()
+      .regex(/^\d{1,3}$/, LIMIT)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(100)),
+    LIMIT,
+  ),
+  cursor: queryParam(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, CURSOR), CURSOR),
 });
 
 export const getOrderQuery = z.strictObject({

@@ -88,6 +88,11 @@ describe('the OpenAPI document', () => {
     expect(paths['/v1/orders']!.get.parameters.map((p: { name?: string }) => p.name)).toEqual(
       expect.arrayContaining(['status', 'limit', 'cursor']),
     );
+    // `?status=` (empty) is accepted as absent, and the document says so.
+    expect(
+      paths['/v1/orders']!.get.parameters.find((p: { name?: string }) => p.name === 'status').schema
+        .anyOf,
+    ).toContainEqual({ type: 'string', const: '' });
     expect(doc.components.schemas.Error).toMatchObject({
       type: 'object',
       required: ['error'],

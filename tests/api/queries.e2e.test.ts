@@ -111,11 +111,32 @@ describe('the query API', () => {
     expect(pending.body.nextCursor).toBeNull();
   });
 
+  it('When the list is asked with every parameter empty, as API.md writes them, then they count as absent', async () => {
+    const all = await t.http.get('/v1/orders', { token: t.customer('alice') });
+    const empty = await t.http.get('/v1/orders?status=&limit=&cursor=', {
+      token: t.customer('alice'),
+    });
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual(all.body);
+    expect(empty.body.orders).toHaveLength(ids.length);
+    const filtered = await t.http.get('/v1/orders?status=PENDING&limit=&cursor=', {
+      token: t.customer('alice'),
+    });
+    expect(filtered.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([
+      ids[4],
+      ids[2],
+      ids[0],
+    ]);
+  });
+
   it.each([
     ['limit=0'],
     ['limit=101'],
     ['limit=abc'],
     ['status=SHIPPED'],
+    ['status=pending'],
+    ['limit=%20'],
+    ['status=PENDING&status='],
     ['cursor=%21%21'],
     ['cursor=bm90LWFuLWlk'],
     ['sort=asc'],
