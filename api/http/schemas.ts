@@ -15,7 +15,8 @@ export const createSkuBody = z.strictObject({
   price: money,
   currency,
   stock: z.number().int().min(0).max(1_000_000_000),
-  perUserLimit: z.number().int().min(1).max(1_000_000).optional(),
+  // null, as the answer states "no limit", so a SKU read back can be sent again as it was.
+  perUserLimit: z.number().int().min(1).max(1_000_000).nullable().optional(),
 });
 
 export const restockBody = z.strictObject({

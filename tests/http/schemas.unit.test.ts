@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/errors';
-import { listOrdersQuery, parse } from '../../api/http/schemas';
+import { createSkuBody, listOrdersQuery, parse } from '../../api/http/schemas';
 
 describe('the query of GET /v1/orders', () => {
   it('When every parameter is sent empty, as API.md writes them, then each counts as absent', () => {
@@ -26,5 +26,21 @@ describe('the query of GET /v1/orders', () => {
     const given = { [name]: value };
     expect(() => parse(listOrdersQuery, given, 'query')).toThrow(ValidationError);
     expect(() => parse(listOrdersQuery, given, 'query')).toThrow(message);
+  });
+});
+
+describe('the body of POST /v1/admin/skus', () => {
+  const sku = { skuId: 'S1', name: 'Kettle', price: 2500, currency: 'EUR', stock: 4 };
+
+  it('When perUserLimit is null, as the answer gives it for no limit, then it is accepted as no limit', () => {
+    expect(parse(createSkuBody, { ...sku, perUserLimit: null }, 'body').perUserLimit).toBeNull();
+    expect(parse(createSkuBody, sku, 'body').perUserLimit).toBeUndefined();
+    expect(parse(createSkuBody, { ...sku, perUserLimit: 1 }, 'body').perUserLimit).toBe(1);
+  });
+
+  it.each([0, -1, 1.5, '2', 1_000_001])('When perUserLimit is %j, then it is refused', (limit) => {
+    expect(() => parse(createSkuBody, { ...sku, perUserLimit: limit }, 'body')).toThrow(
+      ValidationError,
+    );
   });
 });

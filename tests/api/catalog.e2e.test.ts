@@ -1,0 +1,54 @@
+import { startTestSystem, type TestSystem } from '../support/system';
+
+describe('the catalog API', () => {
+  let t: TestSystem;
+
+  beforeAll(async () => {
+    t = await startTestSystem({}, { label: 'catalog' });
+  });
+  afterAll(() => t.stop());
+
+  const list = (body: Record<string, unknown>) =>
+    t.http.post('/v1/admin/skus', body, { token: t.admin });
+
+  it('When a SKU listed without a limit is sent back as it was answered, then perUserLimit null means no limit', async () => {
+    const first = await list({
+      skuId: 'C1',
+      name: 'Kettle',
+      price: 2500,
+      currency: 'EUR',
+      stock: 4,
+    });
+    expect(first.status).toBe(201);
+    expect(first.body.perUserLimit).toBeNull();
+
+    const { available: _available, ...fields } = first.body;
+    const again = await list({ ...fields, skuId: 'C2' });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual({ ...first.body, skuId: 'C2' });
+    // No limit indeed: one customer may take every unit.
+    const order = await t.http.post(
+      '/v1/orders',
+      { items: [{ skuId: 'C2', quantity: 4 }] },
+      { token: t.customer('greedy') },
+    );
+    expect(order.status).toBe(201);
+  });
+
+  it.each([0, 1.5, '2', -1])(
+    'When perUserLimit is %j, then 400 VALIDATION_FAILED and nothing is listed',
+    async (perUserLimit) => {
+      const res = await list({
+        skuId: 'C3',
+        name: 'Toaster',
+        price: 100,
+        currency: 'EUR',
+        stock: 1,
+        perUserLimit,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect((await t.http.get('/v1/skus/C3', { token: t.admin })).status).toBe(404);
+    },
+  );
+});
