@@ -1,10 +1,11 @@
 import { ConcurrencyError, SkuExistsError, UnavailableError } from '../domain/errors';
-import { decideSku } from '../domain/sku';
+import { decideSku, type SkuState } from '../domain/sku';
 import type { ListSku } from '../domain/sku/commands';
 import { skuStreamId } from '../domain/sku/events';
 import { withMetadata, type Clock, type CommandContext } from './context';
+import { beforeAppend } from './before-append';
 import { loadSku } from './sku-stream';
-import type { EventStore, ReservationStore } from './ports';
+import type { EventStore, ReservationStore, SkuInventory } from './ports';
 
 export type SkuView = {
   skuId: string;
@@ -16,28 +17,53 @@ export type SkuView = {
   perUserLimit: number | null;
 };
 
+type ListSkuInput = Omit<ListSku['data'], 'now'>;
+
+/**
+ * ListSku: SkuListed (and SkuRestocked for its stock) on a new stream, then the SKU goes on sale
+ * in Redis. Redis is asked before the append, so a Redis that is down answers 503 with nothing
+ * recorded. If it fails between the two writes, the listing is recorded but not on sale (503);
+ * the same request again then finishes it, and any other listing of that id is SKU_EXISTS.
+ */
 export function makeListSku(deps: {
   eventStore: EventStore;
   reservations: ReservationStore;
   clock: Clock;
 }) {
-  return async function listSku(
-    input: Omit<ListSku['data'], 'now'>,
-    context: CommandContext,
-  ): Promise<SkuView> {
-    const { state } = await loadSku(deps.eventStore, input.skuId);
-    const events = decideSku({ type: 'ListSku', data: { ...input, now: deps.clock() } }, state);
+  return async function listSku(input: ListSkuInput, context: CommandContext): Promise<SkuView> {
+    const { state, revision } = await loadSku(deps.eventStore, input.skuId);
+    const events =
+      state.status === 'LISTED'
+        ? []
+        : decideSku({ type: 'ListSku', data: { ...input, now: deps.clock() } }, state);
+    const onSale = await beforeAppend(deps.reservations.getSku(input.skuId), input.skuId);
+    if (state.status === 'LISTED') {
+      if (onSale || !isListingOnly(state, revision, input)) throw exists(input.skuId);
+      // Absent because Redis lost its data? Then the rebuild puts it back with its true counts.
+      if (!(await beforeAppend(deps.reservations.isLoaded(), input.skuId))) {
+        throw new UnavailableError('the hot inventory is being rebuilt from the event store', {
+          skuId: input.skuId,
+        });
+      }
+      return putOnSale(input, revision, 'if absent');
+    }
     try {
       await deps.eventStore.append(skuStreamId(input.skuId), withMetadata(events, context), {
         expectedRevision: 'no_stream',
       });
     } catch (error) {
-      if (error instanceof ConcurrencyError) {
-        throw new SkuExistsError(`SKU ${input.skuId} exists`, { skuId: input.skuId });
-      }
+      if (error instanceof ConcurrencyError) throw exists(input.skuId);
       throw error;
     }
-    const sku = {
+    return putOnSale(input, events.length - 1, 'always');
+  };
+
+  async function putOnSale(
+    input: ListSkuInput,
+    revision: number,
+    mode: 'always' | 'if absent',
+  ): Promise<SkuView> {
+    const sku: SkuInventory = {
       skuId: input.skuId,
       name: input.name,
       price: input.price,
@@ -46,20 +72,37 @@ export function makeListSku(deps: {
       stocked: input.stock,
       available: input.stock,
       sold: 0,
-      revision: events.length - 1,
+      revision,
     };
     try {
-      await deps.reservations.putSku(sku);
+      if (mode === 'always') await deps.reservations.putSku(sku);
+      // A concurrent retry put it first: that one answers 201, this one SKU_EXISTS.
+      else if (!(await deps.reservations.restoreSku(sku, new Map()))) throw exists(input.skuId);
     } catch (error) {
-      // Recorded, not yet on sale: the start-up load puts it into Redis once Redis answers.
+      if (error instanceof SkuExistsError) throw error;
       throw new UnavailableError(
-        'the SKU was recorded but cannot be put on sale until Redis answers',
-        {
-          skuId: input.skuId,
-          cause: (error as Error).message,
-        },
+        'the SKU was recorded but cannot be put on sale until Redis answers: send the same listing again',
+        { skuId: input.skuId, cause: (error as Error).message },
       );
     }
     return { ...sku, stock: sku.stocked };
-  };
+  }
+}
+
+const exists = (skuId: string) => new SkuExistsError(`SKU ${skuId} exists`, { skuId });
+
+/** The stream holds this very listing and nothing since (no restock, so no sale either). */
+function isListingOnly(
+  state: Extract<SkuState, { status: 'LISTED' }>,
+  revision: number,
+  input: ListSkuInput,
+): boolean {
+  return (
+    revision === (input.stock > 0 ? 1 : 0) &&
+    state.name === input.name &&
+    state.price === input.price &&
+    state.currency === input.currency &&
+    state.perUserLimit === (input.perUserLimit ?? null) &&
+    state.stocked === input.stock
+  );
 }

@@ -2,6 +2,7 @@ import { ConcurrencyError, NotFoundError, UnavailableError } from '../domain/err
 import { decideSku } from '../domain/sku';
 import { skuStreamId } from '../domain/sku/events';
 import { withMetadata, type Clock, type CommandContext } from './context';
+import { beforeAppend } from './before-append';
 import { loadSku } from './sku-stream';
 import type { EventStore, ReservationStore } from './ports';
 
@@ -9,7 +10,10 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * SkuRestocked is appended at the stream's revision, then applied to the hot counter once per
- * revision, so a retried request or a replay cannot add the same units twice.
+ * revision, so a replay cannot add the same units twice. Redis is asked before the append: a
+ * Redis that is down or being rebuilt is a 503 and a SKU not on sale a 404, nothing recorded, so
+ * the client may send it again. Only a Redis that fails in the moment between the two writes
+ * leaves the restock recorded and not yet counted, which that 503 says.
  */
 export function makeRestockSku(deps: {
   eventStore: EventStore;
@@ -23,6 +27,14 @@ export function makeRestockSku(deps: {
         { type: 'RestockSku', data: { skuId, quantity, now: deps.clock() } },
         state,
       );
+      if (!(await beforeAppend(deps.reservations.getSku(skuId), skuId))) {
+        if (!(await beforeAppend(deps.reservations.isLoaded(), skuId))) {
+          throw new UnavailableError('the hot inventory is being rebuilt from the event store', {
+            skuId,
+          });
+        }
+        throw new NotFoundError(`SKU ${skuId} is not on sale`, { skuId });
+      }
       try {
         await deps.eventStore.append(skuStreamId(skuId), withMetadata(events, context), {
           expectedRevision: BigInt(revision),
@@ -32,10 +44,10 @@ export function makeRestockSku(deps: {
         throw error;
       }
       const sku = await deps.reservations.restock(skuId, quantity, revision + 1).catch((error) => {
-        throw new UnavailableError('the restock was recorded; Redis will get it when it answers', {
-          skuId,
-          cause: (error as Error).message,
-        });
+        throw new UnavailableError(
+          'the restock was recorded but Redis failed before counting it: do not send it again',
+          { skuId, revision: revision + 1, cause: (error as Error).message },
+        );
       });
       if (!sku) throw new NotFoundError(`SKU ${skuId} is not on sale`, { skuId });
       return { skuId, stock: sku.stocked, available: sku.available };

@@ -1,0 +1,130 @@
+import { makeListSku, makeRestockSku, type CommandContext } from '../../commands';
+import { NotFoundError, SkuExistsError, UnavailableError } from '../../domain/errors';
+import { skuStreamId } from '../../domain/sku/events';
+import { MysqlEventStore } from '../../infra/eventstore';
+import { createRedis, RedisReservationStore } from '../../infra/redis';
+import { createTestDatabase, type TestDatabase } from '../support/mysql';
+import { TcpProxy } from '../support/tcp-proxy';
+import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../redis/support';
+
+/**
+ * API.md: a 503 means nothing was changed. The catalog commands record an event and then write
+ * Redis, so Redis is asked first; the one window left (Redis failing between the two writes)
+ * is closed for listings by sending the same listing again.
+ */
+describe('listing and restocking when Redis fails', () => {
+  let database: TestDatabase;
+  let t: TestRedis;
+  let eventStore: MysqlEventStore;
+  let reservations: RedisReservationStore;
+  const proxy = new TcpProxy(
+    new URL(TEST_REDIS_URL).hostname,
+    Number(new URL(TEST_REDIS_URL).port),
+  );
+  let viaProxy: RedisReservationStore;
+  let proxied: ReturnType<typeof createRedis>;
+  const clock = () => new Date();
+  const context: CommandContext = { correlationId: 'c-admin', userId: 'admin' };
+  const listing = (skuId: string, name = skuId) => ({
+    skuId,
+    name,
+    price: 1999,
+    currency: 'EUR',
+    stock: 10,
+    perUserLimit: 2,
+  });
+  const streamOf = async (skuId: string) =>
+    (await eventStore.readStream(skuStreamId(skuId))).map((e) => e.type);
+
+  beforeAll(async () => {
+    database = await createTestDatabase('catalog_redis');
+    t = await createTestRedis('catalog-redis');
+    eventStore = new MysqlEventStore(database.db);
+    reservations = new RedisReservationStore(t.redis, { prefix: t.prefix });
+    await reservations.markLoaded();
+    proxied = createRedis(`redis://127.0.0.1:${await proxy.start()}`);
+    await proxied.connect();
+    viaProxy = new RedisReservationStore(proxied, { prefix: t.prefix });
+  });
+  afterAll(async () => {
+    proxied.disconnect();
+    await proxy.stop();
+    await eventStore.close();
+    await t.drop();
+    await database.drop();
+  });
+
+  it('When Redis does not answer, then a listing and a restock answer 503 and record nothing', async () => {
+    await makeListSku({ eventStore, reservations, clock })(listing('UP'), context);
+    await proxy.stop();
+    const down = { eventStore, reservations: viaProxy, clock };
+
+    await expect(makeListSku(down)(listing('DOWN'), context)).rejects.toThrow(UnavailableError);
+    await expect(makeRestockSku(down)('UP', 5, context)).rejects.toThrow(/nothing was recorded/);
+
+    expect(await streamOf('DOWN')).toEqual([]);
+    expect(await streamOf('UP')).toEqual(['SkuListed', 'SkuRestocked']);
+    expect(await reservations.getSku('UP')).toMatchObject({ stocked: 10, available: 10 });
+    // Sent again once Redis is back, each is applied once.
+    await proxy.start();
+    await new Promise((r) => setTimeout(r, 500));
+    await makeListSku(down)(listing('DOWN'), context);
+    await makeRestockSku(down)('UP', 5, context);
+    expect(await reservations.getSku('DOWN')).toMatchObject({ stocked: 10, available: 10 });
+    expect(await reservations.getSku('UP')).toMatchObject({ stocked: 15, available: 15 });
+  });
+
+  it('When Redis fails between the append and the sale, then the same listing sent again finishes it, once under 10 concurrent retries', async () => {
+    // The real store, with its next putSku failing as a connection lost mid-call would.
+    const failing = Object.create(reservations) as RedisReservationStore;
+    failing.putSku = () => Promise.reject(new Error('Connection is closed.'));
+    await expect(
+      makeListSku({ eventStore, reservations: failing, clock })(listing('HALF'), context),
+    ).rejects.toThrow(/recorded but cannot be put on sale/);
+    expect(await streamOf('HALF')).toEqual(['SkuListed', 'SkuRestocked']);
+    expect(await reservations.getSku('HALF')).toBeNull();
+
+    // Not on sale: a restock is refused before it records anything.
+    const restock = makeRestockSku({ eventStore, reservations, clock });
+    await expect(restock('HALF', 3, context)).rejects.toThrow(NotFoundError);
+    // Another listing under that id is not a retry.
+    const listSku = makeListSku({ eventStore, reservations, clock });
+    await expect(listSku(listing('HALF', 'another name'), context)).rejects.toThrow(SkuExistsError);
+
+    const retries = await Promise.allSettled(
+      Array.from({ length: 10 }, () => listSku(listing('HALF'), context)),
+    );
+    const done = retries.filter((r) => r.status === 'fulfilled');
+    const refused = retries.filter(
+      (r) => r.status === 'rejected' && r.reason instanceof SkuExistsError,
+    );
+    expect([done.length, refused.length]).toEqual([1, 9]);
+    expect(await streamOf('HALF')).toEqual(['SkuListed', 'SkuRestocked']);
+    expect(await reservations.getSku('HALF')).toMatchObject({
+      stocked: 10,
+      available: 10,
+      sold: 0,
+    });
+
+    // On sale now: sent again it exists, and a restock counts once.
+    await expect(listSku(listing('HALF'), context)).rejects.toThrow(SkuExistsError);
+    await restock('HALF', 3, context);
+    expect(await reservations.getSku('HALF')).toMatchObject({ stocked: 13, available: 13 });
+  });
+
+  it('When Redis lost its data (no loaded marker), then a restock or a retried listing answers 503 and records nothing', async () => {
+    // A store whose prefix holds no marker: Redis as it is after losing everything.
+    const lost = new RedisReservationStore(t.redis, { prefix: `${t.prefix}-lost` });
+    const half = Object.create(lost) as RedisReservationStore;
+    half.putSku = () => Promise.reject(new Error('Connection is closed.'));
+    await expect(
+      makeListSku({ eventStore, reservations: half, clock })(listing('LOST'), context),
+    ).rejects.toThrow(UnavailableError);
+
+    const deps = { eventStore, reservations: lost, clock };
+    await expect(makeListSku(deps)(listing('LOST'), context)).rejects.toThrow(/being rebuilt/);
+    await expect(makeRestockSku(deps)('LOST', 1, context)).rejects.toThrow(/being rebuilt/);
+    expect(await streamOf('LOST')).toEqual(['SkuListed', 'SkuRestocked']);
+    expect(await lost.getSku('LOST')).toBeNull();
+  });
+});
