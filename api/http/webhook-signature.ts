@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidSignatureError } from './auth-errors';
 
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
-const HEADER = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/;
+// Hex in either case: it is the same digest, and Buffer.from(hex) reads both.
+const HEADER = /^t=(\d{1,12}),v1=([0-9a-fA-F]{64})$/;
 
 /**
  * Checks `X-Payment-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + raw body)>`

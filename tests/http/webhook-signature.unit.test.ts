@@ -15,11 +15,27 @@ describe('webhook signatures', () => {
     ).not.toThrow();
   });
 
+  it('When the hex of the signature is in upper or mixed case, then it passes the same', () => {
+    const [t, v1] = signWebhook(body, SECRET, NOW).split(',') as [string, string];
+    const mixed = [...v1.slice(3)].map((c, i) => (i % 2 ? c.toUpperCase() : c)).join('');
+    for (const hex of [v1.slice(3).toUpperCase(), mixed]) {
+      expect(() => verifyWebhookSignature(`${t},v1=${hex}`, body, SECRET, NOW)).not.toThrow();
+    }
+  });
+
+  it('When upper-case hex is over another body, then it is refused', () => {
+    const [t, v1] = signWebhook(Buffer.from('{}'), SECRET, NOW).split(',') as [string, string];
+    const header = `${t},v1=${v1.slice(3).toUpperCase()}`;
+    expect(() => verifyWebhookSignature(header, body, SECRET, NOW)).toThrow(/does not match/);
+  });
+
   it.each([
     ['missing', undefined, /missing/],
     ['empty', '', /missing/],
     ['malformed', 'v1=00,t=1', /malformed/],
-    ['upper-case hex', signWebhook(body, SECRET, NOW).toUpperCase(), /malformed/],
+    ['upper-case keys (T=, V1=)', signWebhook(body, SECRET, NOW).toUpperCase(), /malformed/],
+    ['63 hex digits', signWebhook(body, SECRET, NOW).slice(0, -1), /malformed/],
+    ['non-hex digits', signWebhook(body, SECRET, NOW).slice(0, -1) + 'g', /malformed/],
     ['301 s old', signWebhook(body, SECRET, NOW - 301), /too old/],
     ['301 s ahead', signWebhook(body, SECRET, NOW + 301), /too old/],
     ['made with another key', signWebhook(body, 'another-secret-xxxxxxxx', NOW), /does not match/],
