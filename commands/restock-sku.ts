@@ -13,7 +13,8 @@ const MAX_ATTEMPTS = 5;
  * revision, so a replay cannot add the same units twice. Redis is asked before the append: a
  * Redis that is down or being rebuilt is a 503 and a SKU not on sale a 404, nothing recorded, so
  * the client may send it again. Only a Redis that fails in the moment between the two writes
- * leaves the restock recorded and not yet counted, which that 503 says.
+ * leaves the restock recorded and not yet counted, which that 503 says; the next restock of the
+ * SKU counts it.
  */
 export function makeRestockSku(deps: {
   eventStore: EventStore;
@@ -22,18 +23,27 @@ export function makeRestockSku(deps: {
 }) {
   return async function restockSku(skuId: string, quantity: number, context: CommandContext) {
     for (let attempt = 1; ; attempt += 1) {
-      const { state, revision } = await loadSku(deps.eventStore, skuId);
+      const { state, revision, events: recorded } = await loadSku(deps.eventStore, skuId);
       const events = decideSku(
         { type: 'RestockSku', data: { skuId, quantity, now: deps.clock() } },
         state,
       );
-      if (!(await beforeAppend(deps.reservations.getSku(skuId), skuId))) {
+      const onSale = await beforeAppend(deps.reservations.getSku(skuId), skuId);
+      if (!onSale) {
         if (!(await beforeAppend(deps.reservations.isLoaded(), skuId))) {
           throw new UnavailableError('the hot inventory is being rebuilt from the event store', {
             skuId,
           });
         }
         throw new NotFoundError(`SKU ${skuId} is not on sale`, { skuId });
+      }
+      // A restock recorded while Redis failed (the 503 below) is counted now: the script counts
+      // each revision once, so the ones already counted change nothing.
+      if (state.status === 'LISTED' && state.stocked > onSale.stocked) {
+        for (const [at, event] of recorded.entries()) {
+          if (event.type !== 'SkuRestocked') continue;
+          await beforeAppend(deps.reservations.restock(skuId, event.data.quantity, at), skuId);
+        }
       }
       try {
         await deps.eventStore.append(skuStreamId(skuId), withMetadata(events, context), {
@@ -45,7 +55,7 @@ export function makeRestockSku(deps: {
       }
       const sku = await deps.reservations.restock(skuId, quantity, revision + 1).catch((error) => {
         throw new UnavailableError(
-          'the restock was recorded but Redis failed before counting it: do not send it again',
+          'the restock was recorded but Redis failed before counting it: do not send it again; the next restock of this SKU counts it',
           { skuId, revision: revision + 1, cause: (error as Error).message },
         );
       });
