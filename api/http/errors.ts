@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError } from '../../domain/errors';
+import { AppError, ConcurrencyError } from '../../domain/errors';
 import type { Logger } from '../../infra/log';
 
 /** The one place where error codes become HTTP statuses (API.md, "Errors"). */
@@ -15,7 +15,6 @@ const STATUS_BY_CODE: Record<string, number> = {
   ORDER_NOT_CANCELLABLE: 409,
   SKU_EXISTS: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
-  CONCURRENCY_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   AMOUNT_MISMATCH: 422,
   RATE_LIMITED: 429,
@@ -40,6 +39,18 @@ export function httpError(
   logger: Logger,
   requestId: unknown,
 ): { status: number; body: ErrorBody } {
+  if (error instanceof ConcurrencyError) {
+    // A command that gave up retrying, or had no safe retry: other writers kept moving the stream.
+    // Not a code of API.md; its 503 fits, since the append that lost wrote nothing.
+    return {
+      status: 503,
+      body: errorBody(
+        'UNAVAILABLE',
+        'others changed the same data while the request ran; nothing was changed, try again',
+        { streamId: error.streamId },
+      ),
+    };
+  }
   if (error instanceof AppError) {
     return {
       status: STATUS_BY_CODE[error.code] ?? 500,
