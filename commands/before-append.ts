@@ -1,4 +1,5 @@
 import { UnavailableError } from '../domain/errors';
+import type { ReservationStore } from './ports';
 
 /**
  * A Redis call a catalog command makes before it records anything: its failure is a 503 that
@@ -11,4 +12,13 @@ export function beforeAppend<T>(call: Promise<T>, skuId: string): Promise<T> {
       cause: (error as Error).message,
     });
   });
+}
+
+/** A SKU missing from Redis because Redis lost its data is a 503: the rebuild puts it back. */
+export async function requireLoaded(reservations: ReservationStore, skuId: string) {
+  if (!(await beforeAppend(reservations.isLoaded(), skuId))) {
+    throw new UnavailableError('the hot inventory is being rebuilt from the event store', {
+      skuId,
+    });
+  }
 }

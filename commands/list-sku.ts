@@ -3,7 +3,7 @@ import { decideSku, type SkuState } from '../domain/sku';
 import type { ListSku } from '../domain/sku/commands';
 import { skuStreamId } from '../domain/sku/events';
 import { withMetadata, type Clock, type CommandContext } from './context';
-import { beforeAppend } from './before-append';
+import { beforeAppend, requireLoaded } from './before-append';
 import { loadSku } from './sku-stream';
 import type { EventStore, ReservationStore, SkuInventory } from './ports';
 
@@ -18,6 +18,7 @@ export type SkuView = {
 };
 
 type ListSkuInput = Omit<ListSku['data'], 'now'>;
+type ListedSku = Extract<SkuState, { status: 'LISTED' }>;
 
 /**
  * ListSku: SkuListed (and SkuRestocked for its stock) on a new stream, then the SKU goes on sale
@@ -32,21 +33,10 @@ export function makeListSku(deps: {
 }) {
   return async function listSku(input: ListSkuInput, context: CommandContext): Promise<SkuView> {
     const { state, revision } = await loadSku(deps.eventStore, input.skuId);
-    const events =
-      state.status === 'LISTED'
-        ? []
-        : decideSku({ type: 'ListSku', data: { ...input, now: deps.clock() } }, state);
-    const onSale = await beforeAppend(deps.reservations.getSku(input.skuId), input.skuId);
-    if (state.status === 'LISTED') {
-      if (onSale || !isListingOnly(state, revision, input)) throw exists(input.skuId);
-      // Absent because Redis lost its data? Then the rebuild puts it back with its true counts.
-      if (!(await beforeAppend(deps.reservations.isLoaded(), input.skuId))) {
-        throw new UnavailableError('the hot inventory is being rebuilt from the event store', {
-          skuId: input.skuId,
-        });
-      }
-      return putOnSale(input, revision, 'if absent');
-    }
+    if (state.status === 'LISTED') return finishListing(input, state, revision);
+    const events = decideSku({ type: 'ListSku', data: { ...input, now: deps.clock() } }, state);
+    // Redis answers before anything is recorded.
+    await beforeAppend(deps.reservations.getSku(input.skuId), input.skuId);
     try {
       await deps.eventStore.append(skuStreamId(input.skuId), withMetadata(events, context), {
         expectedRevision: 'no_stream',
@@ -57,6 +47,15 @@ export function makeListSku(deps: {
     }
     return putOnSale(input, events.length - 1, 'always');
   };
+
+  /** The same listing sent again after Redis failed it: put on sale what was recorded. */
+  async function finishListing(input: ListSkuInput, state: ListedSku, revision: number) {
+    const onSale = await beforeAppend(deps.reservations.getSku(input.skuId), input.skuId);
+    if (onSale || !isListingOnly(state, revision, input)) throw exists(input.skuId);
+    // Absent because Redis lost its data? Then the rebuild puts it back with its true counts.
+    await requireLoaded(deps.reservations, input.skuId);
+    return putOnSale(input, revision, 'if absent');
+  }
 
   async function putOnSale(
     input: ListSkuInput,
@@ -92,11 +91,7 @@ export function makeListSku(deps: {
 const exists = (skuId: string) => new SkuExistsError(`SKU ${skuId} exists`, { skuId });
 
 /** The stream holds this very listing and nothing since (no restock, so no sale either). */
-function isListingOnly(
-  state: Extract<SkuState, { status: 'LISTED' }>,
-  revision: number,
-  input: ListSkuInput,
-): boolean {
+function isListingOnly(state: ListedSku, revision: number, input: ListSkuInput): boolean {
   return (
     revision === (input.stock > 0 ? 1 : 0) &&
     state.name === input.name &&

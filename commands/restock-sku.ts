@@ -2,7 +2,7 @@ import { ConcurrencyError, NotFoundError, UnavailableError } from '../domain/err
 import { decideSku } from '../domain/sku';
 import { skuStreamId } from '../domain/sku/events';
 import { withMetadata, type Clock, type CommandContext } from './context';
-import { beforeAppend } from './before-append';
+import { beforeAppend, requireLoaded } from './before-append';
 import { loadSku } from './sku-stream';
 import type { EventStore, ReservationStore } from './ports';
 
@@ -30,11 +30,7 @@ export function makeRestockSku(deps: {
       );
       const onSale = await beforeAppend(deps.reservations.getSku(skuId), skuId);
       if (!onSale) {
-        if (!(await beforeAppend(deps.reservations.isLoaded(), skuId))) {
-          throw new UnavailableError('the hot inventory is being rebuilt from the event store', {
-            skuId,
-          });
-        }
+        await requireLoaded(deps.reservations, skuId);
         throw new NotFoundError(`SKU ${skuId} is not on sale`, { skuId });
       }
       // A restock recorded while Redis failed (the 503 below) is counted now: the script counts

@@ -45,32 +45,26 @@ export function parseJson(raw: Buffer): unknown {
   }
 }
 
-/** JSON bodies, with the raw bytes kept for routes that check a signature over them. */
-export const jsonBody: RequestHandler = async (req, _res, next) => {
-  try {
-    const raw = await readBody(req);
-    req.rawBody = raw;
-    req.body = parseJson(raw);
-    next();
-  } catch (error) {
-    next(error);
-  }
-};
-
 /**
- * JSON bodies where sending none at all (no bytes) means `{}`: for a route whose every field is
- * optional, so a client may POST it bare. Malformed JSON is still a 400.
+ * JSON bodies, with the raw bytes kept for routes that check a signature over them. With
+ * `whenEmpty`, no bytes at all mean that value (a route whose every field is optional).
  */
-export const optionalJsonBody: RequestHandler = async (req, _res, next) => {
-  try {
-    const raw = await readBody(req);
-    req.rawBody = raw;
-    req.body = raw.length === 0 ? {} : parseJson(raw);
-    next();
-  } catch (error) {
-    next(error);
-  }
-};
+function json(whenEmpty?: () => unknown): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      const raw = await readBody(req);
+      req.rawBody = raw;
+      req.body = raw.length === 0 && whenEmpty ? whenEmpty() : parseJson(raw);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+export const jsonBody = json();
+/** Sending no body means `{}`; malformed JSON is still a 400. */
+export const optionalJsonBody = json(() => ({}));
 
 /** The raw bytes only, for a route that must check them before trusting them as JSON. */
 export const rawBody: RequestHandler = async (req, _res, next) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseMysqlUrl } from '../db/mysql-url';
 import {
   DEFAULT_EVENTSTORE_CONNECTION_STRING,
   DEFAULT_KAFKA_BROKERS,
@@ -24,14 +25,17 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
-// The rule of infra/db's parseMysqlUrl, checked here so a bad URL stops the process at start
-// with the variable's name rather than later with a connection error.
+// Checked with the parser the service then uses, so a bad URL stops the process at start with
+// the variable's name rather than later with a connection error.
 const mysqlUrl = url(['mysql:']).refine(
   (value) => {
+    // Not a mysql:// URL at all: the check above names that.
+    if (!URL.canParse(value) || new URL(value).protocol !== 'mysql:') return true;
     try {
-      return /^[A-Za-z0-9_]{1,64}$/.test(decodeURIComponent(new URL(value).pathname.slice(1)));
+      parseMysqlUrl(value);
+      return true;
     } catch {
-      return true; // not a URL at all: the check above names that
+      return false;
     }
   },
   { message: 'must name its database: mysql://user@host:port/<1-64 characters of [A-Za-z0-9_]>' },

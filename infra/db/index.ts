@@ -1,4 +1,5 @@
 export * from './connect';
+export * from './mysql-url';
 export * from './migrate';
 export * from './order-views';
 export * from './checkpoints';

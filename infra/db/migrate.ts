@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { migrationSource } from './migrations';
-import { connectMysql, ensureDatabase, type MysqlTarget } from './connect';
+import { connectMysql, ensureDatabase } from './connect';
+import type { MysqlTarget } from './mysql-url';
 
 const LOCK_WAIT_SECONDS = 120;
 
