@@ -32,12 +32,8 @@ export const FAST_PURCHASE_ROUTE = { method: 'post', path: '/v1/orders' } as con
  */
 export function fastPurchase(deps: FastPurchaseDeps) {
   const PATH = FAST_PURCHASE_ROUTE.path;
-  const WITH_QUERY = `${PATH}?`;
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    const url = req.url ?? '';
-    if (req.method !== 'POST' || (url !== PATH && !url.startsWith(WITH_QUERY))) {
-      return false;
-    }
+    if (req.method !== 'POST' || !isPurchasePath(req.url ?? '', PATH)) return false;
     const startedAt = performance.now();
     const id = requestIdOf(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', id);
@@ -76,6 +72,16 @@ export function fastPurchase(deps: FastPurchaseDeps) {
       userId: principal.userId,
     });
   }
+}
+
+/**
+ * `/v1/orders`, with a query string or one trailing slash: the forms express's non-strict
+ * routing takes for every other route, so `POST /v1/orders/` is a purchase, not a 404.
+ */
+function isPurchasePath(url: string, path: string): boolean {
+  if (!url.startsWith(path)) return false;
+  const rest = url.length === path.length ? '' : url.slice(path.length);
+  return rest === '' || rest === '/' || rest[0] === '?' || rest.startsWith('/?');
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {

@@ -212,4 +212,17 @@ describe('POST /v1/orders', () => {
     expect(await sys.available('in-eur')).toBe(5);
     expect(await sys.available('in-usd')).toBe(5);
   });
+
+  it('When the path has a trailing slash or a query string, then it is still a purchase, and other paths are not', async () => {
+    await sys.listSku({ skuId: 'slash', stock: 5 });
+    const body = { items: [{ skuId: 'slash', quantity: 1 }] };
+    const token = sys.customer('slasher');
+    for (const path of ['/v1/orders/', '/v1/orders?via=link', '/v1/orders/?via=link']) {
+      const res = await sys.http.post(path, body, { token });
+      expect({ path, status: res.status }).toEqual({ path, status: 201 });
+    }
+    const other = await sys.http.post('/v1/ordersx', body, { token });
+    expect(other.status).toBe(404);
+    expect(await sys.available('slash')).toBe(2);
+  });
 });
