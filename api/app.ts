@@ -22,6 +22,7 @@ import { auditRoutes } from './routes/audit';
 import { projectionAdminRoutes, type ProjectionAdmin } from './routes/projections-admin';
 import type { EventStore } from '../commands/ports';
 import type { OrderViews } from './queries/order-views';
+import { orderFromStore } from './queries/order-from-store';
 
 export type ApiDependencies = {
   logger: Logger;
@@ -86,7 +87,11 @@ export function createApp(deps: ApiDependencies, observe: RequestObserver): Expr
   app.use(openApiRoutes());
   if (deps.metrics) app.use(metricsRoutes(deps.metrics.registry));
   const auth = authenticate(deps.jwtSecret, nowSeconds);
-  if (deps.orderViews) app.use(queryRoutes(deps.orderViews, auth, deps.queryOptions));
+  if (deps.orderViews) {
+    const store = deps.eventStore;
+    const fromStore = store && ((orderId: string) => orderFromStore(store, orderId));
+    app.use(queryRoutes(deps.orderViews, auth, deps.queryOptions, fromStore));
+  }
   if (deps.eventStore) app.use(auditRoutes(deps.eventStore, auth, deps.auditSku));
   if (deps.projectionAdmin) app.use(projectionAdminRoutes(deps.projectionAdmin, auth));
   if (deps.dashboard) app.use(dashboardRoutes(deps.dashboard, auth));

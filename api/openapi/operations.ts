@@ -110,6 +110,8 @@ export const OPERATIONS: readonly Operation[] = [
     description:
       '`?minRevision=N` waits up to 5 s for the read model to reach revision N ' +
       '(read-your-writes); the body then says `"stale": true` if it did not. ' +
+      'If by then the read model has no row for the order at all (a projector stopped or far ' +
+      'behind), the order is read from its own event stream instead of answering 404. ' +
       "Another user's order is 404.",
     access: 'customer',
     params: orderId,

@@ -11,6 +11,9 @@ export type QueryOptions = {
   pollMs?: number;
 };
 
+/** An order from its event stream, for a `?minRevision=` the read model has no row for. */
+export type OrderFromStore = (orderId: string) => Promise<OrderView | null>;
+
 const encodeCursor = (orderId: string) => Buffer.from(orderId).toString('base64url');
 
 function decodeCursor(cursor: string): string {
@@ -28,6 +31,7 @@ export function queryRoutes(
   views: OrderViews,
   authenticate: RequestHandler,
   options: QueryOptions = {},
+  fromStore?: OrderFromStore,
 ): Router {
   const waitMs = options.readYourWritesMs ?? 5_000;
   const pollMs = options.pollMs ?? 25;
@@ -71,6 +75,9 @@ export function queryRoutes(
           await new Promise((resolve) => setTimeout(resolve, pollMs));
           view = visible(await views.get(id.data));
         }
+        // The client holds a revision of this order, so it exists: a read model that has not
+        // caught up with it at all (a projector stopped or far behind) must not make it a 404.
+        if (view === null && fromStore) view = visible(await fromStore(id.data));
       }
       if (!view) throw new NotFoundError(`no order ${id.data}`, { orderId: id.data });
       const stale = minRevision !== undefined && view.revision < minRevision;
