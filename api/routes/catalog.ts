@@ -35,9 +35,12 @@ export function catalogRoutes(commands: Commands, authenticate: RequestHandler):
     requireAdmin,
     jsonBody,
     route(async (req, res) => {
-      const skuId = parse(skuIdParam, req.params.skuId, 'skuId');
+      // An id no SKU can have is an unknown SKU, as on every other route with an id in its path.
+      const skuId = skuIdParam.safeParse(req.params.skuId);
+      if (!skuId.success) throw new NotFoundError(`no SKU ${req.params.skuId}`);
       const { quantity } = parse(restockBody, req.body, 'body');
-      return { status: 200, body: await commands.restockSku(skuId, quantity, contextOf(req, res)) };
+      const context = contextOf(req, res);
+      return { status: 200, body: await commands.restockSku(skuId.data, quantity, context) };
     }),
   );
 

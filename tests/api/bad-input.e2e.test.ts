@@ -245,6 +245,14 @@ describe('bad input', () => {
       code: 'NOT_FOUND',
     },
     {
+      name: 'a restock of a SKU id no SKU can have',
+      path: '/v1/admin/skus/no%20such%21id/restock',
+      token: () => sys.admin,
+      body: { quantity: 1 },
+      status: 404,
+      code: 'NOT_FOUND',
+    },
+    {
       name: 'an unknown SKU',
       method: 'GET',
       path: '/v1/skus/nope',
