@@ -5,7 +5,9 @@
  * provider, shows progress live, and ends with a report in which each invariant of the design is
  * held or broken. Exit code 1 when one is broken.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { signJwt } from '../api';
@@ -241,7 +243,17 @@ async function dropRunTopics(brokers: string, prefix: string) {
   await dropTopics(kafka, prefix).catch(() => undefined);
 }
 
-main(commandLine(USAGE, parseDemoOptions)).then(
+/** Flags first, so that a bad one ends the demo before any service is started. */
+const options = commandLine(USAGE, parseDemoOptions);
+const up = spawnSync('bash', [join(__dirname, '..', 'infra', 'local', 'up.sh')], {
+  stdio: 'inherit',
+});
+if (up.status !== 0) {
+  process.stderr.write('\ndemo failed: the infrastructure did not come up (see above)\n');
+  process.exit(1);
+}
+
+main(options).then(
   (held) => process.exit(held ? 0 : 1),
   (error: unknown) => {
     process.stderr.write(`\ndemo failed: ${(error as Error).stack ?? String(error)}\n`);

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034 # sourced: the variables are used by up.sh and down.sh
-# Shared by infra/local/up.sh and infra/local/down.sh (sourced, not run).
+# Shared by infra/local/up.sh, down.sh and packages.sh (sourced, not run).
 # Expects ROOT (the repository) to be set and to be the working directory.
 
 DATA="$ROOT/.data"
@@ -91,6 +91,14 @@ detached() {
 }
 
 # Serialises up.sh and down.sh (two `npm test` at once, say). fd 9 must not leak into daemons.
+# npm ci when node_modules is missing or older than package-lock.json (call it under take_lock).
+ensure_packages() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "infra: node_modules missing or older than package-lock.json: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
 take_lock() {
   mkdir -p "$INFRA_DIR"
   command -v flock >/dev/null || return 0

@@ -18,10 +18,7 @@ KAFKA_WAIT=${KAFKA_WAIT_SECONDS:-90}
 take_lock
 
 # A fresh clone's `npm test` runs this before anything is installed.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "infra: node_modules missing or older than package-lock.json: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+ensure_packages
 
 declare -A STATUS=() REASON=() NOTE=() LOGFILE=() T0=() HINT=()
 
