@@ -90,7 +90,6 @@ detached() {
   exec "$@"
 }
 
-# Serialises up.sh and down.sh (two `npm test` at once, say). fd 9 must not leak into daemons.
 # npm ci when node_modules is missing or older than package-lock.json (call it under take_lock).
 ensure_packages() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -99,6 +98,7 @@ ensure_packages() {
   fi
 }
 
+# Serialises up.sh and down.sh (two `npm test` at once, say). fd 9 must not leak into daemons.
 take_lock() {
   mkdir -p "$INFRA_DIR"
   command -v flock >/dev/null || return 0
