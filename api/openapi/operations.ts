@@ -106,12 +106,13 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     path: '/v1/orders/{orderId}',
     tag: 'orders',
-    summary: 'One order from the read model',
+    summary: 'One order: from the read model, or with minRevision from its stream',
     description:
-      '`?minRevision=N` waits up to 5 s for the read model to reach revision N ' +
-      '(read-your-writes); the body then says `"stale": true` if it did not. ' +
-      'If by then the read model has no row for the order at all (a projector stopped or far ' +
-      'behind), the order is read from its own event stream instead of answering 404. ' +
+      'Without `?minRevision` the order comes from the read models, which follow the commands ' +
+      'by a few milliseconds. `?minRevision=N` (read-your-writes) answers the order as its own ' +
+      'event stream has it, which is what the read models show once caught up, so the answer ' +
+      'is whole and current even while a projector is behind; it waits up to 5 s for the ' +
+      'order to reach revision N, and the body then says `"stale": true` if it did not. ' +
       "Another user's order is 404.",
     access: 'customer',
     params: orderId,

@@ -11,7 +11,7 @@ export type QueryOptions = {
   pollMs?: number;
 };
 
-/** An order from its event stream, for a `?minRevision=` the read model has no row for. */
+/** An order folded from its event stream: what `?minRevision=` answers (read your writes). */
 export type OrderFromStore = (orderId: string) => Promise<OrderView | null>;
 
 const encodeCursor = (orderId: string) => Buffer.from(orderId).toString('base64url');
@@ -26,7 +26,10 @@ function decodeCursor(cursor: string): string {
   return orderId;
 }
 
-/** The query API: orders from the read models. Another user's order does not exist for you. */
+/**
+ * The query API: orders from the read models, and for read your writes from the order's own stream
+ * (`fromStore`). Another user's order does not exist for you.
+ */
 export function queryRoutes(
   views: OrderViews,
   authenticate: RequestHandler,
@@ -67,17 +70,20 @@ export function queryRoutes(
       const visible = (view: OrderView | null) =>
         view && (actor.isAdmin || view.userId === actor.userId) ? view : null;
 
-      let view = visible(await views.get(id.data));
-      if (minRevision !== undefined) {
-        // Read your writes: the projection may be a few milliseconds behind the command.
-        const deadline = Date.now() + waitMs;
-        while ((view === null || view.revision < minRevision) && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, pollMs));
-          view = visible(await views.get(id.data));
-        }
-        // The client holds a revision of this order, so it exists: a read model that has not
-        // caught up with it at all (a projector stopped or far behind) must not make it a 404.
-        if (view === null && fromStore) view = visible(await fromStore(id.data));
+      // Read your writes (`?minRevision=`) comes from the order's own stream: the read models are
+      // three projections that catch up one by one (an orders row at revision N may sit beside
+      // payments of an older one), and a stopped projector must not hide an order the client was
+      // just given. The fold is the view they will all show once caught up.
+      const source = minRevision !== undefined ? fromStore : undefined;
+      const read = async () => visible(await (source ? source(id.data) : views.get(id.data)));
+      // An order its stream lacks will not appear; one the read model lacks may still come.
+      const behind = (v: OrderView | null) =>
+        minRevision !== undefined && (v === null ? !source : v.revision < minRevision);
+      let view = await read();
+      const deadline = Date.now() + waitMs;
+      while (behind(view) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        view = await read();
       }
       if (!view) throw new NotFoundError(`no order ${id.data}`, { orderId: id.data });
       const stale = minRevision !== undefined && view.revision < minRevision;

@@ -146,28 +146,31 @@ describe('the query API', () => {
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
 
-  it('When minRevision is ahead of the read model, then the answer waits for it, and says stale if it never comes', async () => {
-    const orderId = await project('carol', 'PENDING');
+  it('When minRevision is ahead of the order, then the answer waits for it, and says stale if it never comes', async () => {
+    // minRevision reads the order's stream (tests/api/read-your-writes.e2e.test.ts): a real order.
+    await t.listSku({ skuId: 'Q-wait', stock: 5 });
     const token = t.customer('carol');
+    const placed = await t.http.post(
+      '/v1/orders',
+      { items: [{ skuId: 'Q-wait', quantity: 1 }] },
+      { token },
+    );
+    expect(placed.status).toBe(201);
+    const { orderId } = placed.body;
     setTimeout(() => {
-      // A knex query runs only when awaited or then-ed.
-      t.database
-        .db('orders')
-        .where({ order_id: orderId })
-        .update({ revision: 1 })
-        .then(
-          () => undefined,
-          () => undefined,
-        );
+      t.http.post(`/v1/orders/${orderId}/cancel`, undefined, { token }).then(
+        () => undefined,
+        () => undefined,
+      );
     }, 300);
     const caught = await t.http.get(`/v1/orders/${orderId}?minRevision=1`, { token });
     expect(caught.status).toBe(200);
-    expect(caught.body.revision).toBe(1);
+    expect(caught.body).toMatchObject({ status: 'CANCELLED', revision: 1 });
     expect(caught.body.stale).toBeUndefined();
 
     const stale = await t.http.get(`/v1/orders/${orderId}?minRevision=7`, { token });
     expect(stale.status).toBe(200);
-    expect(stale.body).toMatchObject({ revision: 1, stale: true });
+    expect(stale.body).toMatchObject({ status: 'CANCELLED', revision: 1, stale: true });
     const bad = await t.http.get(`/v1/orders/${orderId}?minRevision=-1`, { token });
     expect(bad.status).toBe(400);
   }, 20_000);
