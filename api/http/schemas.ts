@@ -86,6 +86,9 @@ export const orderIdParam = z.uuid();
 export const skuIdParam = id64;
 export const jobIdParam = z.uuid();
 
+/** Starting a payment and cancelling take no fields: a body, if sent, must be `{}`. */
+export const emptyBody = z.strictObject({});
+
 export const rebuildBody = z.strictObject({
   projections: z.array(z.string().min(1).max(64)).min(1).max(10).optional(),
 });

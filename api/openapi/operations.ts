@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   createSkuBody,
+  emptyBody,
   getOrderQuery,
   idempotencyKey,
   jobIdParam,
@@ -127,8 +128,10 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Start a payment attempt',
     access: 'customer',
     params: orderId,
+    body: emptyBody,
+    bodyOptional: true,
     answer: { status: 201, description: 'the attempt, PENDING', schema: answer.paymentStarted },
-    errors: [404, 409, 429, 503],
+    errors: [400, 404, 409, 413, 429, 503],
   },
   {
     method: 'post',
@@ -137,8 +140,10 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Cancel a PENDING order; its stock goes back',
     access: 'customer',
     params: orderId,
+    body: emptyBody,
+    bodyOptional: true,
     answer: { status: 200, description: 'the order, CANCELLED', schema: answer.orderCancelled },
-    errors: [404, 409, 429, 503],
+    errors: [400, 404, 409, 413, 429, 503],
   },
   {
     method: 'post',

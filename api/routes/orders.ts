@@ -1,7 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 import { NotFoundError } from '../../domain/errors';
 import { route } from '../http/async';
-import { orderIdParam } from '../http/schemas';
+import { optionalJsonBody } from '../http/body';
+import { emptyBody, orderIdParam, parse } from '../http/schemas';
 import type { Commands } from './commands';
 import { actorOf, contextOf } from './context';
 
@@ -23,28 +24,30 @@ export function orderRoutes(
     '/v1/orders/:orderId/payments',
     authenticate,
     limit,
-    route(async (req, res) => ({
-      status: 201,
-      body: await commands.initiatePayment(
-        orderId(req.params.orderId),
-        actorOf(req),
-        contextOf(req, res),
-      ),
-    })),
+    optionalJsonBody,
+    route(async (req, res) => {
+      const id = orderId(req.params.orderId);
+      parse(emptyBody, req.body, 'body');
+      return {
+        status: 201,
+        body: await commands.initiatePayment(id, actorOf(req), contextOf(req, res)),
+      };
+    }),
   );
 
   router.post(
     '/v1/orders/:orderId/cancel',
     authenticate,
     limit,
-    route(async (req, res) => ({
-      status: 200,
-      body: await commands.cancelOrder(
-        orderId(req.params.orderId),
-        actorOf(req),
-        contextOf(req, res),
-      ),
-    })),
+    optionalJsonBody,
+    route(async (req, res) => {
+      const id = orderId(req.params.orderId);
+      parse(emptyBody, req.body, 'body');
+      return {
+        status: 200,
+        body: await commands.cancelOrder(id, actorOf(req), contextOf(req, res)),
+      };
+    }),
   );
 
   return router;

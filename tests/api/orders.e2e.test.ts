@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { inParallel } from '../support/http';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -224,5 +224,52 @@ describe('POST /v1/orders', () => {
     const other = await sys.http.post('/v1/ordersx', body, { token });
     expect(other.status).toBe(404);
     expect(await sys.available('slash')).toBe(2);
+  });
+
+  it.each([
+    ['payments', 'malformed JSON', '{bad'],
+    ['payments', 'a field the route does not take', '{"amount":1}'],
+    ['payments', 'a JSON array', '[]'],
+    ['cancel', 'malformed JSON', '{oops'],
+    ['cancel', 'a field the route does not take', '{"reason":"changed my mind"}'],
+  ])(
+    'When POST /%s is sent %s, then 400 VALIDATION_FAILED and the order is unchanged',
+    async (action, _what, raw) => {
+      const skuId = `body-${randomUUID().slice(0, 8)}`;
+      await sys.listSku({ skuId, stock: 5 });
+      const token = sys.customer(`bodied-${action}`);
+      const placed = await sys.http.post(
+        '/v1/orders',
+        { items: [{ skuId, quantity: 1 }] },
+        { token },
+      );
+      const { orderId } = placed.body;
+      const res = await sys.http.post(`/v1/orders/${orderId}/${action}`, undefined, {
+        token,
+        raw,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      const types = (await sys.events((e) => e.streamId === `order-${orderId}`)).map((e) => e.type);
+      expect(types).toEqual(['OrderPlaced']);
+    },
+  );
+
+  it('When POST /payments and /cancel are sent no body or {}, then they act', async () => {
+    await sys.listSku({ skuId: 'body-empty', stock: 5 });
+    const token = sys.customer('unbodied');
+    const place = async () =>
+      (
+        await sys.http.post(
+          '/v1/orders',
+          { items: [{ skuId: 'body-empty', quantity: 1 }] },
+          { token },
+        )
+      ).body.orderId as string;
+    const [a, b] = [await place(), await place()];
+    expect((await sys.http.post(`/v1/orders/${a}/payments`, {}, { token })).status).toBe(201);
+    expect((await sys.http.post(`/v1/orders/${a}/cancel`, undefined, { token })).status).toBe(200);
+    expect((await sys.http.post(`/v1/orders/${b}/cancel`, {}, { token })).status).toBe(200);
   });
 });
