@@ -3,9 +3,8 @@ import { parseJson, rawBody } from '../http/body';
 import { route } from '../http/async';
 import { paymentCallbackBody, parse } from '../http/schemas';
 import { verifyWebhookSignature } from '../http/webhook-signature';
+import { SYSTEM_ACTORS } from '../../commands/context';
 import type { Commands } from './commands';
-
-export const PAYMENT_PROVIDER = 'payment-provider';
 
 /** The provider's callback: no JWT, a signature over the raw bytes instead. */
 export function paymentRoutes(
@@ -23,7 +22,7 @@ export function paymentRoutes(
       const callback = parse(paymentCallbackBody, parseJson(req.rawBody!), 'body');
       const answer = await commands.recordPaymentResult(callback, {
         correlationId: String(res.getHeader('x-request-id')),
-        userId: PAYMENT_PROVIDER,
+        userId: SYSTEM_ACTORS.paymentProvider,
       });
       return { status: 200, body: answer };
     }),

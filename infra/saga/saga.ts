@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
-import type { CommandContext } from '../../commands/context';
+import { SYSTEM_ACTORS, type CommandContext } from '../../commands/context';
 import { timerChange } from '../../commands/saga/timers';
 import { retryDeadlocks } from '../db/retry-deadlocks';
 import { sqlTime } from '../db/sql-time';
@@ -124,7 +124,7 @@ export async function startSaga(deps: SagaDeps) {
             const context = {
               correlationId: correlation_id ?? `saga-${orderId}`,
               causationId: placed_event_id ?? `timer-${orderId}`,
-              userId: 'saga',
+              userId: SYSTEM_ACTORS.saga,
             };
             correlationIds.add(context.correlationId);
             const result = await deps.expireOrder(orderId, context);

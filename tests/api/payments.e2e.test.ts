@@ -302,4 +302,17 @@ describe('payments', () => {
       expect(res.status).toBe(401);
     });
   });
+
+  it("When a customer whose id is a system actor's name pays, then the audit trail still tells the customer from the provider", async () => {
+    const { orderId, token } = await order('payment-provider');
+    const payment = await pay(orderId, token);
+    const res = await sys.callback(callbackOf(orderId, payment, 'SUCCEEDED'));
+    expect(res.status).toBe(200);
+    const trail = await sys.events((e) => e.streamId === `order-${orderId}`);
+    expect(trail.map((e) => [e.type, e.metadata.userId])).toEqual([
+      ['OrderPlaced', 'payment-provider'],
+      ['PaymentInitiated', 'payment-provider'],
+      ['PaymentCompleted', 'system:payment-provider'],
+    ]);
+  });
 });

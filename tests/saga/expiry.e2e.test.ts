@@ -60,7 +60,7 @@ describe('the saga', () => {
     expect(new Set(ids).size).toBe(398);
     expect(ids).not.toContain(paid!.orderId);
     expect(ids).not.toContain(cancelled!.orderId);
-    expect(expired.every((e) => e.metadata.userId === 'saga')).toBe(true);
+    expect(expired.every((e) => e.metadata.userId === 'system:saga')).toBe(true);
     // Each expiry carries the correlation id of the request that placed its order, and names the
     // OrderPlaced event as its cause: one grep follows an order from its request to its end.
     const placedEvents = new Map(
