@@ -21,7 +21,8 @@ export function auditRoutes(
       requireAdmin,
       route(async (req) => {
         const skuId = skuIdParam.safeParse(req.params.skuId);
-        if (!skuId.success) throw new NotFoundError(`no SKU ${req.params.skuId}`);
+        if (!skuId.success)
+          throw new NotFoundError(`no SKU ${req.params.skuId}`, { skuId: req.params.skuId });
         return { status: 200, body: await auditSku(skuId.data) };
       }),
     );

@@ -37,7 +37,8 @@ export function catalogRoutes(commands: Commands, authenticate: RequestHandler):
     route(async (req, res) => {
       // An id no SKU can have is an unknown SKU, as on every other route with an id in its path.
       const skuId = skuIdParam.safeParse(req.params.skuId);
-      if (!skuId.success) throw new NotFoundError(`no SKU ${req.params.skuId}`);
+      if (!skuId.success)
+        throw new NotFoundError(`no SKU ${req.params.skuId}`, { skuId: req.params.skuId });
       const { quantity } = parse(restockBody, req.body, 'body');
       const context = contextOf(req, res);
       return { status: 200, body: await commands.restockSku(skuId.data, quantity, context) };
@@ -58,7 +59,7 @@ export function catalogRoutes(commands: Commands, authenticate: RequestHandler):
       if (!loaded) {
         throw new UnavailableError('the hot inventory is being rebuilt from the event store');
       }
-      if (!sku) throw new NotFoundError(`no SKU ${req.params.skuId}`);
+      if (!sku) throw new NotFoundError(`no SKU ${req.params.skuId}`, { skuId: req.params.skuId });
       const { name, price, currency, available } = sku;
       return { status: 200, body: { skuId: sku.skuId, name, price, currency, available } };
     }),

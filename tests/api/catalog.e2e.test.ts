@@ -51,4 +51,17 @@ describe('the catalog API', () => {
       expect((await t.http.get('/v1/skus/C3', { token: t.admin })).status).toBe(404);
     },
   );
+
+  it.each([
+    ['GET', '/v1/skus/never-listed', undefined],
+    ['POST', '/v1/admin/skus/never-listed/restock', { quantity: 1 }],
+    ['GET', '/v1/admin/skus/never-listed/audit', undefined],
+  ])('When %s %s names no SKU, then 404 NOT_FOUND names the SKU', async (method, path, body) => {
+    const res = await t.http.call(method, path, body, { token: t.admin });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({
+      code: 'NOT_FOUND',
+      details: { skuId: 'never-listed' },
+    });
+  });
 });
