@@ -122,7 +122,14 @@ export const skuAudit = z.object({
   skuId: z.string(),
   ledger: z.array(
     z.object({
-      delta: z.number().int(),
+      delta: z
+        .number()
+        .int()
+        .describe(
+          'RESTOCK +q, RESERVE -q and RELEASE +q change the units on sale; SELL -q turns held ' +
+            'units into sold ones and leaves the units on sale alone. Once quiet, available is ' +
+            'the sum of RESTOCK, RESERVE and RELEASE rows, and sold is minus the sum of SELL rows',
+        ),
       reason: z.enum(['RESTOCK', 'RESERVE', 'RELEASE', 'SELL']),
       refId: z.string(),
       at: time,
