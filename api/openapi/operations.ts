@@ -152,8 +152,10 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "The payment provider's result of an attempt",
     description:
       'SUCCEEDED confirms a PENDING order; FAILED marks the attempt failed; a success for an ' +
-      'EXPIRED or CANCELLED order, or a second success, is refunded. The same transactionId ' +
-      'again answers the same result and changes nothing.',
+      'EXPIRED or CANCELLED order, or a second success, is refunded. The answer tells what the ' +
+      'delivered transaction did: an attempt already paid stays COMPLETED on the order even when ' +
+      'a later transaction for it failed or was refunded. The same transactionId again answers ' +
+      'the same result and changes nothing; the same transactionId for another attempt is a 400.',
     access: 'signature',
     body: paymentCallbackBody,
     answer: { status: 200, description: 'the outcome', schema: answer.callbackAnswer },

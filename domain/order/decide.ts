@@ -135,8 +135,16 @@ function recordPaymentResult({ data }: RecordPaymentResult, state: OrderState): 
   if (!payment) {
     throw new NotFoundError(`order ${orderId} has no payment ${paymentId}`, { orderId, paymentId });
   }
-  // A redelivery: the handler answers with transactionOutcome.
-  if (lookup(order.transactions, transactionId)) return [];
+  const known = lookup(order.transactions, transactionId);
+  if (known) {
+    // A redelivery: the handler answers with transactionOutcome. The same transaction for
+    // another attempt is not one: its answer would tell of an attempt the provider did not name.
+    if (known.paymentId === paymentId) return [];
+    throw new ValidationError(
+      `transaction ${transactionId} already settled payment ${known.paymentId}, not ${paymentId}`,
+      { transactionId, paymentId, settled: known.paymentId },
+    );
+  }
   const { amount, currency } = payment;
   if (data.amount !== amount || data.currency !== currency) {
     throw new AmountMismatchError(`the callback does not match payment ${paymentId}`, {

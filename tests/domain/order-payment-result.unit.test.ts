@@ -1,4 +1,4 @@
-import { AmountMismatchError, NotFoundError } from '../../domain/errors';
+import { AmountMismatchError, NotFoundError, ValidationError } from '../../domain/errors';
 import { foldOrder, orderDecider, transactionOutcome, type OrderEvent } from '../../domain/order';
 import { spec } from '../support/decider-spec';
 import {
@@ -201,6 +201,16 @@ describe('RecordPaymentResult: redelivery', () => {
     given([...pending, paymentFailed('pay-1', 'tx-1')])
       .when(paymentResult('pay-1', 'tx-1', 'SUCCEEDED', {}, 60))
       .thenNothing();
+  });
+
+  it('When an applied transaction comes back for another attempt, then it is refused and changes nothing', () => {
+    const twoAttempts = [...pending, paymentFailed('pay-1', 'tx-1'), paymentInitiated('pay-2', 30)];
+    given(twoAttempts)
+      .when(paymentResult('pay-2', 'tx-1', 'SUCCEEDED', {}, 40))
+      .thenThrows(
+        ValidationError,
+        (e) => e.details.settled === 'pay-1' && e.details.paymentId === 'pay-2',
+      );
   });
 
   it('When an applied transaction comes back with another amount, then it is still a redelivery', () => {
