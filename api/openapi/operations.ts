@@ -114,7 +114,7 @@ export const OPERATIONS: readonly Operation[] = [
       'event stream has it, which is what the read models show once caught up, so the answer ' +
       'is whole and current even while a projector is behind; it waits up to 5 s for the ' +
       'order to reach revision N, and the body then says `"stale": true` if it did not. ' +
-      "Another user's order is 404.",
+      "Another user's order is 404; an admin token sees every order (support).",
     access: 'customer',
     params: orderId,
     query: getOrderQuery,
@@ -126,6 +126,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/orders/{orderId}/payments',
     tag: 'orders',
     summary: 'Start a payment attempt',
+    description: "Another user's order is 404; an admin token may act on any order (support).",
     access: 'customer',
     params: orderId,
     body: emptyBody,
@@ -138,6 +139,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/orders/{orderId}/cancel',
     tag: 'orders',
     summary: 'Cancel a PENDING order; its stock goes back',
+    description: "Another user's order is 404; an admin token may act on any order (support).",
     access: 'customer',
     params: orderId,
     body: emptyBody,
