@@ -1,11 +1,29 @@
 import type { Kafka } from 'kafkajs';
 import { topicsFor } from './event-message';
 
+const ensured = new WeakMap<Kafka, Map<string, Promise<void>>>();
+
 /**
  * Creates the events topic and its dead-letter topic when missing. The events topic has enough
- * partitions for several projector and saga instances per consumer group.
+ * partitions for several projector and saga instances per consumer group. Once per client and
+ * prefix: the relay, the four projectors and the saga of one process all ask at start, and
+ * concurrent creations of one topic make the broker answer TOPIC_ALREADY_EXISTS, which kafkajs
+ * handles but logs as an error. A failed attempt is forgotten, so the next call tries again.
  */
-export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 6): Promise<void> {
+export function ensureTopics(kafka: Kafka, prefix: string, partitions = 6): Promise<void> {
+  const byPrefix = ensured.get(kafka) ?? new Map<string, Promise<void>>();
+  ensured.set(kafka, byPrefix);
+  const key = `${prefix}\u0000${partitions}`;
+  let done = byPrefix.get(key);
+  if (!done) {
+    done = createMissingTopics(kafka, prefix, partitions);
+    byPrefix.set(key, done);
+    done.catch(() => byPrefix.delete(key));
+  }
+  return done;
+}
+
+async function createMissingTopics(kafka: Kafka, prefix: string, partitions: number) {
   const admin = kafka.admin();
   await admin.connect();
   try {
