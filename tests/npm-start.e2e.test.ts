@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { testTopicPrefix } from './support/kafka';
+import { createTestDatabase, type TestDatabase } from './support/mysql';
+import { until } from './support/wait';
+
+/**
+ * `npm start` is what an operator runs and what a process manager stops: npm runs the script
+ * through `sh -c`, and a SIGTERM that npm passes to a shell the service runs under would leave
+ * the service running, orphaned. The script execs node, so the signal reaches the service.
+ */
+describe('npm start', () => {
+  const topics = testTopicPrefix('npmstart');
+  let database: TestDatabase;
+  let stopGroup = () => undefined as void;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('npmstart');
+  });
+  afterAll(async () => {
+    stopGroup();
+    await database.drop();
+    await topics.drop();
+  });
+
+  it('When npm start gets SIGTERM, then the service shuts down and its port closes', async () => {
+    const npm = spawn('npm', ['start'], {
+      cwd: join(__dirname, '..'),
+      env: {
+        ...process.env,
+        PORT: '0',
+        MYSQL_URL: database.url,
+        REDIS_KEY_PREFIX: `t-npmstart-${process.pid}`,
+        KAFKA_TOPIC_PREFIX: topics.prefix,
+        JWT_SECRET: 'jwt-secret-for-the-npm-start-test',
+        PAYMENT_WEBHOOK_SECRET: 'webhook-secret-for-the-npm-start-test',
+        NODE_ENV: 'production',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // A group of its own: whatever the signal missed is killed with the group afterwards.
+      detached: true,
+    });
+    stopGroup = () => {
+      try {
+        process.kill(-npm.pid!, 'SIGKILL');
+      } catch {
+        // The group is gone already: nothing was left running.
+      }
+    };
+    let output = '';
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+
+    await until(() => /"msg":"listening"/.test(output), 60_000);
+    const port = Number(/"port":(\d+)/.exec(output)![1]);
+    const healthz = `http://127.0.0.1:${port}/healthz`;
+    expect((await fetch(healthz)).status).toBe(200);
+
+    npm.kill('SIGTERM');
+    await exited;
+    await until(() => /"msg":"stopped"/.test(output), 15_000);
+    await expect(fetch(healthz)).rejects.toThrow();
+  }, 120_000);
+});
