@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, ConcurrencyError } from '../../domain/errors';
 import type { Logger } from '../../infra/log';
 
-/** The one place where error codes become HTTP statuses (API.md, "Errors"). */
+/** The one place where error codes become HTTP statuses (docs/API.md, "Errors"). */
 const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
@@ -41,7 +41,7 @@ export function httpError(
 ): { status: number; body: ErrorBody } {
   if (error instanceof ConcurrencyError) {
     // A command that gave up retrying, or had no safe retry: other writers kept moving the stream.
-    // Not a code of API.md; its 503 fits, since the append that lost wrote nothing.
+    // Not a code of docs/API.md; its 503 fits, since the append that lost wrote nothing.
     return {
       status: 503,
       body: errorBody(

@@ -46,7 +46,7 @@ export const paymentCallbackBody = z.strictObject({
 export const orderStatus = z.enum(['PENDING', 'CONFIRMED', 'EXPIRED', 'CANCELLED']);
 
 /**
- * A query parameter sent empty (`?status=`, as API.md writes them) is one not sent; any other
+ * A query parameter sent empty (`?status=`, as docs/API.md writes them) is one not sent; any other
  * value must pass `schema`, and `message` says what it must be when no finer message does.
  */
 function queryParam<T extends z.ZodType>(schema: T, message: string) {

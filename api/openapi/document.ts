@@ -3,7 +3,7 @@ import { SIGNATURE_TOLERANCE_SECONDS } from '../http/webhook-signature';
 import { OPERATIONS, type Access, type Operation } from './operations';
 import { errorResponse } from './responses';
 
-/** What each error status means, by code (API.md, "Errors"). */
+/** What each error status means, by code (docs/API.md, "Errors"). */
 const ERRORS: Record<number, string> = {
   400: 'VALIDATION_FAILED: malformed JSON, wrong types, out-of-range numbers, unknown fields, mixed currencies',
   401: 'UNAUTHENTICATED (missing or bad token) or INVALID_SIGNATURE (bad webhook signature)',
@@ -16,7 +16,7 @@ const ERRORS: Record<number, string> = {
   503: 'UNAVAILABLE: a dependency is down; nothing was changed',
 };
 
-const DESCRIPTION = `The HTTP contract of the flash-sale order system (API.md).
+const DESCRIPTION = `The HTTP contract of the flash-sale order system (docs/API.md).
 
 Every error answers \`{ "error": { "code", "message", "details" } }\` (schema \`Error\`) and every
 response carries \`X-Request-Id\` (the caller's, when it sends a sane one). Money is an integer in

@@ -39,7 +39,7 @@ export type Operation = {
 
 const orderId = { orderId: orderIdParam };
 
-/** Every operation of API.md, with the schemas that validate its input. */
+/** Every operation of docs/API.md, with the schemas that validate its input. */
 export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post',

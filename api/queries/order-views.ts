@@ -1,6 +1,6 @@
 import type { OrderStatus, PaymentStatus } from '../../domain/order';
 
-/** An order as the query API shows it (API.md, GET /v1/orders/:orderId). */
+/** An order as the query API shows it (docs/API.md, GET /v1/orders/:orderId). */
 export type OrderView = {
   orderId: string;
   userId: string;

@@ -6,7 +6,7 @@ import type { OrderView, OrderViews } from '../queries/order-views';
 import { actorOf } from './context';
 
 export type QueryOptions = {
-  /** How long `?minRevision=` waits for the read model (API.md: 5 s). */
+  /** How long `?minRevision=` waits for the read model (docs/API.md: 5 s). */
   readYourWritesMs?: number;
   pollMs?: number;
 };

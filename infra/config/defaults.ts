@@ -1,5 +1,5 @@
 /**
- * Where the services are when their variables are not set (API.md): the local servers. No
+ * Where the services are when their variables are not set (docs/API.md): the local servers. No
  * imports, so the readiness check and the command lines can read them without loading the rest.
  */
 export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/flashsale';

@@ -6,7 +6,7 @@ describe('the admin audit of an order', () => {
   beforeAll(async () => {
     t = await startTestSystem({}, { label: 'audit' });
     const listed = await t.listSku({ skuId: 'AU1', stock: 5 });
-    // API.md: exactly these fields.
+    // docs/API.md: exactly these fields.
     expect(listed).toEqual({
       skuId: 'AU1',
       name: 'SKU AU1',

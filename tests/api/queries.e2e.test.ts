@@ -111,7 +111,7 @@ describe('the query API', () => {
     expect(pending.body.nextCursor).toBeNull();
   });
 
-  it('When the list is asked with every parameter empty, as API.md writes them, then they count as absent', async () => {
+  it('When the list is asked with every parameter empty, as docs/API.md writes them, then they count as absent', async () => {
     const all = await t.http.get('/v1/orders', { token: t.customer('alice') });
     const empty = await t.http.get('/v1/orders?status=&limit=&cursor=', {
       token: t.customer('alice'),

@@ -8,7 +8,7 @@ import { TcpProxy } from '../support/tcp-proxy';
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../redis/support';
 
 /**
- * API.md: a 503 means nothing was changed. The catalog commands record an event and then write
+ * docs/API.md: a 503 means nothing was changed. The catalog commands record an event and then write
  * Redis, so Redis is asked first; the one window left (Redis failing between the two writes)
  * is closed for listings by sending the same listing again.
  */

@@ -13,7 +13,7 @@ function problemsOf(env: Record<string, string>) {
 }
 
 describe('configuration', () => {
-  it('When nothing but the secrets is set, then every default of API.md applies', () => {
+  it('When nothing but the secrets is set, then every default of docs/API.md applies', () => {
     expect(loadConfig(secrets)).toEqual({
       env: 'development',
       port: 3000,

@@ -5,7 +5,7 @@ import { createLogger } from '../../infra/log';
 const logger = createLogger({ level: 'silent' });
 
 describe('errors as HTTP answers', () => {
-  it('When a command gives up on a concurrency conflict, then it answers 503 UNAVAILABLE, a code of API.md', () => {
+  it('When a command gives up on a concurrency conflict, then it answers 503 UNAVAILABLE, a code of docs/API.md', () => {
     const { status, body } = httpError(new ConcurrencyError('sku-K1', '4', '5'), logger, 'r1');
     expect(status).toBe(503);
     expect(body).toEqual({

@@ -2,7 +2,7 @@ import { ValidationError } from '../../domain/errors';
 import { createSkuBody, listOrdersQuery, parse } from '../../api/http/schemas';
 
 describe('the query of GET /v1/orders', () => {
-  it('When every parameter is sent empty, as API.md writes them, then each counts as absent', () => {
+  it('When every parameter is sent empty, as docs/API.md writes them, then each counts as absent', () => {
     expect(parse(listOrdersQuery, { status: '', limit: '', cursor: '' }, 'query')).toEqual({});
     expect(parse(listOrdersQuery, {}, 'query')).toEqual({});
   });
