@@ -84,6 +84,7 @@ export function commandLine<R>(
   read: (argv: string[]) => R,
   argv: string[] = process.argv.slice(2),
 ): R {
+  endQuietlyWhenOutputCloses();
   if (asksForHelp(argv)) {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
@@ -95,4 +96,16 @@ export function commandLine<R>(
     process.stderr.write(`${error.message}\n\n${usage}\n`);
     process.exit(2);
   }
+}
+
+/**
+ * `npm run audit -- sku X | head`: once the reader has what it wanted and closes the pipe, the
+ * next write fails with EPIPE. That is the reader's choice, not the program's failure: end at
+ * once, with no stack trace.
+ */
+function endQuietlyWhenOutputCloses() {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
 }

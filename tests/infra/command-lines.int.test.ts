@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { connectMysql, parseMysqlUrl } from '../../infra/db';
@@ -56,6 +56,19 @@ describe('the command lines of the programs', () => {
       expect(stdout).toMatch(/npm run /);
     },
   );
+
+  it('When the reader of its output goes away first (| head), then a program ends quietly', async () => {
+    const child = spawn(tsx, ['infra/cli/token.ts', '--user', 'piped'], {
+      cwd: root,
+      env: { ...process.env, JWT_SECRET: 'a-secret-for-the-pipe-test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
 
   it('When migrate is asked for help or refused, then no database is created', async () => {
     const database = `t_cli_${randomBytes(4).toString('hex')}`;
