@@ -150,6 +150,11 @@ export async function startSystem(
         eventStore,
         reservations,
         onRestored: (report) => {
+          // A deployment's first start has nothing to put back: not a loss of Redis's data.
+          if (report.events === 0) {
+            logger.info(report, 'hot inventory set up: the event store has no events yet');
+            return;
+          }
           metrics.redisRecoveries.inc();
           metrics.redisRecoveredReservations.inc(report.reservations);
           logger.warn(report, 'hot inventory rebuilt from the event store');

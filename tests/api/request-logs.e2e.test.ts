@@ -31,6 +31,16 @@ describe('structured logs', () => {
         l.requestId === id || (Array.isArray(l.correlationIds) && l.correlationIds.includes(id)),
     );
 
+  it('When a new deployment starts every role, then nothing is logged as a warning or an error', () => {
+    // Runs first, on the start-up lines alone: a first start has no Redis data to have lost,
+    // and the roles share the creation of the topics.
+    const loud = lines.filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level)));
+    expect(loud).toEqual([]);
+    expect(
+      lines.some((l) => l.msg === 'hot inventory set up: the event store has no events yet'),
+    ).toBe(true);
+  });
+
   it('When an order is placed with a request id, then the api, relay, projector and saga lines carry it', async () => {
     await t.listSku({ skuId: 'G1', stock: 10 });
     const requestId = 'trace-order-0001';
