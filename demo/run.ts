@@ -129,29 +129,25 @@ async function main(options: DemoOptions): Promise<boolean> {
     };
     const started = Date.now();
     const tty = process.stdout.isTTY;
-    const ticker = setInterval(
-      () => {
-        void (async () => {
-          const [events, sku, projections] = await Promise.all([
-            counts(),
-            http.get(`/v1/skus/${SKU}`, { token: admin }),
-            http.get('/v1/admin/projections', { token: admin }),
-          ]);
-          const lag = Array.isArray(projections.body)
-            ? Math.max(...projections.body.map((p: { lagMs: number }) => p.lagMs))
-            : '?';
-          const line = progressLine(
-            (Date.now() - started) / 1000,
-            tally,
-            { expired: events.OrderExpired ?? 0, refunded: events.PaymentRefunded ?? 0 },
-            sku.body?.available ?? '?',
-            lag,
-          );
-          process.stdout.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
-        })().catch(() => undefined);
-      },
-      tty ? 500 : 2_000,
-    );
+    const showProgress = async () => {
+      const [events, sku, projections] = await Promise.all([
+        counts(),
+        http.get(`/v1/skus/${SKU}`, { token: admin }),
+        http.get('/v1/admin/projections', { token: admin }),
+      ]);
+      const lag = Array.isArray(projections.body)
+        ? Math.max(...projections.body.map((p: { lagMs: number }) => p.lagMs))
+        : '?';
+      const line = progressLine(
+        (Date.now() - started) / 1000,
+        tally,
+        { expired: events.OrderExpired ?? 0, refunded: events.PaymentRefunded ?? 0 },
+        sku.body?.available ?? '?',
+        lag,
+      );
+      process.stdout.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+    };
+    const ticker = setInterval(() => void showProgress().catch(() => undefined), tty ? 500 : 2_000);
 
     // Every buyer arrives at once; those who find it sold out come back once, after the first
     // unpaid reservations ran out, and may get a unit that was given back.
@@ -193,6 +189,8 @@ async function main(options: DemoOptions): Promise<boolean> {
       await new Promise((r) => setTimeout(r, 500));
     }
     clearInterval(ticker);
+    // The last line shows the sale as it ended, as the report below counts it.
+    await showProgress().catch(() => undefined);
     if (tty) process.stdout.write('\n');
     const seconds = (Date.now() - started) / 1000;
 
