@@ -3,6 +3,7 @@ import { NotFoundError } from '../../domain/errors';
 import { route } from '../http/async';
 import { optionalJsonBody } from '../http/body';
 import { emptyBody, orderIdParam, parse } from '../http/schemas';
+import type { Actor, CommandContext } from '../../commands';
 import type { Commands } from './commands';
 import { actorOf, contextOf } from './context';
 
@@ -20,34 +21,30 @@ export function orderRoutes(
 ): Router {
   const router = Router();
 
+  /** An order's command: its id from the path, no body but `{}`, the command's answer. */
+  const onOrder = (
+    status: number,
+    run: (id: string, actor: Actor, context: CommandContext) => Promise<unknown>,
+  ) =>
+    route(async (req, res) => {
+      const id = orderId(req.params.orderId);
+      parse(emptyBody, req.body, 'body');
+      return { status, body: await run(id, actorOf(req), contextOf(req, res)) };
+    });
+
   router.post(
     '/v1/orders/:orderId/payments',
     authenticate,
     limit,
     optionalJsonBody,
-    route(async (req, res) => {
-      const id = orderId(req.params.orderId);
-      parse(emptyBody, req.body, 'body');
-      return {
-        status: 201,
-        body: await commands.initiatePayment(id, actorOf(req), contextOf(req, res)),
-      };
-    }),
+    onOrder(201, (id, actor, context) => commands.initiatePayment(id, actor, context)),
   );
-
   router.post(
     '/v1/orders/:orderId/cancel',
     authenticate,
     limit,
     optionalJsonBody,
-    route(async (req, res) => {
-      const id = orderId(req.params.orderId);
-      parse(emptyBody, req.body, 'body');
-      return {
-        status: 200,
-        body: await commands.cancelOrder(id, actorOf(req), contextOf(req, res)),
-      };
-    }),
+    onOrder(200, (id, actor, context) => commands.cancelOrder(id, actor, context)),
   );
 
   return router;

@@ -1,25 +1,23 @@
 import type { Kafka } from 'kafkajs';
 import { topicsFor } from './event-message';
 
-const ensured = new WeakMap<Kafka, Map<string, Promise<void>>>();
+const inFlight = new WeakMap<Kafka, Map<string, Promise<void>>>();
 
 /**
  * Creates the events topic and its dead-letter topic when missing. The events topic has enough
- * partitions for several projector and saga instances per consumer group. Once per client and
- * prefix: the relay, the four projectors and the saga of one process all ask at start, and
- * concurrent creations of one topic make the broker answer TOPIC_ALREADY_EXISTS, which kafkajs
- * handles but logs as an error. A failed attempt is forgotten, so the next call tries again.
+ * partitions for several projector and saga instances per consumer group. Calls that overlap
+ * share one check: the relay, the four projectors and the saga of one process all ask at start,
+ * and concurrent creations of one topic make the broker answer TOPIC_ALREADY_EXISTS, which
+ * kafkajs handles but logs as an error. A later call checks again (a broker may have lost them).
  */
 export function ensureTopics(kafka: Kafka, prefix: string, partitions = 6): Promise<void> {
-  const byPrefix = ensured.get(kafka) ?? new Map<string, Promise<void>>();
-  ensured.set(kafka, byPrefix);
+  const calls = inFlight.get(kafka) ?? new Map<string, Promise<void>>();
+  inFlight.set(kafka, calls);
   const key = `${prefix}\u0000${partitions}`;
-  let done = byPrefix.get(key);
-  if (!done) {
-    done = createMissingTopics(kafka, prefix, partitions);
-    byPrefix.set(key, done);
-    done.catch(() => byPrefix.delete(key));
-  }
+  const running = calls.get(key);
+  if (running) return running;
+  const done = createMissingTopics(kafka, prefix, partitions).finally(() => calls.delete(key));
+  calls.set(key, done);
   return done;
 }
 
