@@ -18,6 +18,13 @@ export type Job = Progress & {
 };
 
 const PAGE = 5_000;
+
+/** A rebuild refused because another one of the same database is running. */
+export class RebuildRunningError extends Error {
+  override name = 'RebuildRunningError';
+}
+
+const rebuildLockName = (database: string) => `${database}.rebuild`.slice(0, 64);
 const next = (table: string) => `${table}__next`;
 const old = (table: string) => `${table}__old`;
 
@@ -47,8 +54,36 @@ export function createRebuilder(deps: {
     );
   }
 
+  /**
+   * One rebuild of a database at a time, across processes (the replay command line, several api
+   * processes): two would drop and swap each other's `__next` tables. The lock lives on a
+   * connection held for the whole run, so a process that dies gives it back.
+   */
   async function run(names: readonly string[] | undefined, onProgress: (p: Progress) => void) {
     const projections = projectionsNamed(names);
+    const lock = rebuildLockName(deps.database);
+    const holder = await deps.db.transaction();
+    try {
+      const [[row]] = (await holder.raw('SELECT GET_LOCK(?, 0) AS got', [lock])) as [
+        { got: number | null }[],
+      ];
+      if (row?.got !== 1) {
+        throw new RebuildRunningError(
+          `another rebuild of ${deps.database}'s read models is running (another process); ` +
+            'nothing was changed',
+        );
+      }
+      try {
+        await rebuild(projections, onProgress);
+      } finally {
+        await holder.raw('SELECT RELEASE_LOCK(?)', [lock]);
+      }
+    } finally {
+      await holder.rollback().catch(() => undefined);
+    }
+  }
+
+  async function rebuild(projections: Projection[], onProgress: (p: Progress) => void) {
     for (const p of projections) {
       await deps.db.raw(`DROP TABLE IF EXISTS ${next(p.table)}, ${old(p.table)}`);
       await deps.db.raw(`CREATE TABLE ${next(p.table)} LIKE ${p.table}`);
@@ -121,6 +156,13 @@ export function createRebuilder(deps: {
           error: 'the process running it stopped',
           updated_at: new Date(),
         });
+      // Another process's rebuild (the stale ones are over, above): asking again answers it.
+      const elsewhere = await deps
+        .db('projection_jobs')
+        .where({ status: 'RUNNING' })
+        .orderBy('created_at', 'desc')
+        .first('job_id');
+      if (elsewhere) return { jobId: String(elsewhere.job_id) };
       const jobId = randomUUID();
       runningJob = { jobId, projections };
       const now = new Date();

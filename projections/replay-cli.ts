@@ -49,6 +49,16 @@ async function main() {
   const started = Date.now();
   let last = 0;
   const tty = process.stderr.isTTY;
+  // Ctrl-C mid-way: the live read models were never touched (the swap is one RENAME at the end).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(
+        `\nreplay interrupted: the live read models are unchanged; the partial copies ` +
+          `(*__next) are dropped by the next replay\n`,
+      );
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
   try {
     const rebuilder = createRebuilder({ eventStore, db, database: target.database, logger });
     let final: Progress = { processed: 0, total: 0 };

@@ -7,6 +7,7 @@ import {
   applyEvents,
   createRebuilder,
   PROJECTIONS,
+  RebuildRunningError,
   startProjectors,
   type Projectors,
 } from '../../projections';
@@ -250,5 +251,55 @@ describe('the projectors', () => {
     expect(await readModels(database.db)).toEqual(live);
     const [tables] = (await database.db.raw("SHOW TABLES LIKE '%\\_\\_%'")) as [unknown[]];
     expect(tables).toEqual([]);
+  });
+
+  it('When two processes rebuild the same read models at once, then one runs and the other is refused, changing nothing', async () => {
+    const live = await readModels(database.db);
+    // Two rebuilders are two processes: neither knows of the other's job.
+    const rebuilder = () =>
+      createRebuilder({
+        eventStore: store,
+        db: database.db,
+        database: database.target.database,
+        logger,
+      });
+    const results = await Promise.allSettled([
+      rebuilder().run(undefined, () => undefined),
+      rebuilder().run(undefined, () => undefined),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(RebuildRunningError);
+    expect(await readModels(database.db)).toEqual(live);
+    const [tables] = (await database.db.raw("SHOW TABLES LIKE '%\\_\\_%'")) as [unknown[]];
+    expect(tables).toEqual([]);
+
+    // The lock went with the run: the next rebuild runs.
+    await rebuilder().run(undefined, () => undefined);
+    expect(await readModels(database.db)).toEqual(live);
+  });
+
+  it("When the admin API is asked for a rebuild while another process's job runs, then it answers that job", async () => {
+    const jobId = '00000000-0000-4000-8000-00000000a11e';
+    await database.db('projection_jobs').insert({
+      job_id: jobId,
+      projections: '["orders"]',
+      status: 'RUNNING',
+      processed: 1,
+      total: 100,
+      created_at: new Date(),
+      updated_at: new Date(),
+    });
+    try {
+      const rebuilder = createRebuilder({
+        eventStore: store,
+        db: database.db,
+        database: database.target.database,
+        logger,
+      });
+      expect(await rebuilder.start()).toEqual({ jobId });
+    } finally {
+      await database.db('projection_jobs').where({ job_id: jobId }).delete();
+    }
   });
 });
