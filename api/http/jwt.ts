@@ -4,7 +4,8 @@ import { UnauthenticatedError } from './auth-errors';
 export type Role = 'customer' | 'admin';
 export type Principal = { userId: string; role: Role };
 
-const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** What a token's `sub` may be: the user ids of the whole system. */
+export const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SEGMENT = /^[A-Za-z0-9_-]*$/;
 
 function decodeJson(segment: string): Record<string, unknown> {

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../domain/errors';
 import { orderStreamId } from '../../domain/order/events';
 import { requireAdmin } from '../http/authenticate';
 import { route } from '../http/async';
-import { orderIdParam, skuIdParam } from '../http/schemas';
+import { orderIdFrom, skuIdFrom } from '../http/path-ids';
 
 /** Admin inspection straight from the event store: what happened, in order, and why. */
 export function auditRoutes(
@@ -20,10 +20,7 @@ export function auditRoutes(
       authenticate,
       requireAdmin,
       route(async (req) => {
-        const skuId = skuIdParam.safeParse(req.params.skuId);
-        if (!skuId.success)
-          throw new NotFoundError(`no SKU ${req.params.skuId}`, { skuId: req.params.skuId });
-        return { status: 200, body: await auditSku(skuId.data) };
+        return { status: 200, body: await auditSku(skuIdFrom(req.params.skuId)) };
       }),
     );
   }
@@ -33,11 +30,10 @@ export function auditRoutes(
     authenticate,
     requireAdmin,
     route(async (req) => {
-      const id = orderIdParam.safeParse(req.params.orderId);
-      if (!id.success) throw new NotFoundError(`no order ${req.params.orderId}`);
-      const streamId = orderStreamId(id.data);
+      const orderId = orderIdFrom(req.params.orderId);
+      const streamId = orderStreamId(orderId);
       const events = await eventStore.readStream(streamId);
-      if (events.length === 0) throw new NotFoundError(`no order ${id.data}`, { orderId: id.data });
+      if (events.length === 0) throw new NotFoundError(`no order ${orderId}`, { orderId });
       return {
         status: 200,
         body: {

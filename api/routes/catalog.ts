@@ -3,6 +3,7 @@ import { NotFoundError, UnavailableError } from '../../domain/errors';
 import { jsonBody } from '../http/body';
 import { requireAdmin } from '../http/authenticate';
 import { route } from '../http/async';
+import { skuIdFrom } from '../http/path-ids';
 import { createSkuBody, parse, restockBody, skuIdParam } from '../http/schemas';
 import type { Commands } from './commands';
 import { contextOf } from './context';
@@ -35,13 +36,10 @@ export function catalogRoutes(commands: Commands, authenticate: RequestHandler):
     requireAdmin,
     jsonBody,
     route(async (req, res) => {
-      // An id no SKU can have is an unknown SKU, as on every other route with an id in its path.
-      const skuId = skuIdParam.safeParse(req.params.skuId);
-      if (!skuId.success)
-        throw new NotFoundError(`no SKU ${req.params.skuId}`, { skuId: req.params.skuId });
+      const skuId = skuIdFrom(req.params.skuId);
       const { quantity } = parse(restockBody, req.body, 'body');
       const context = contextOf(req, res);
-      return { status: 200, body: await commands.restockSku(skuId.data, quantity, context) };
+      return { status: 200, body: await commands.restockSku(skuId, quantity, context) };
     }),
   );
 

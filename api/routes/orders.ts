@@ -1,18 +1,11 @@
 import { Router, type RequestHandler } from 'express';
-import { NotFoundError } from '../../domain/errors';
 import { route } from '../http/async';
 import { optionalJsonBody } from '../http/body';
-import { emptyBody, orderIdParam, parse } from '../http/schemas';
+import { orderIdFrom } from '../http/path-ids';
+import { emptyBody, parse } from '../http/schemas';
 import type { Actor, CommandContext } from '../../commands';
 import type { Commands } from './commands';
 import { actorOf, contextOf } from './context';
-
-function orderId(value: unknown): string {
-  const parsed = orderIdParam.safeParse(value);
-  // An id that cannot exist is just an order we do not have.
-  if (!parsed.success) throw new NotFoundError(`no order ${String(value)}`);
-  return parsed.data;
-}
 
 export function orderRoutes(
   commands: Commands,
@@ -27,7 +20,7 @@ export function orderRoutes(
     run: (id: string, actor: Actor, context: CommandContext) => Promise<unknown>,
   ) =>
     route(async (req, res) => {
-      const id = orderId(req.params.orderId);
+      const id = orderIdFrom(req.params.orderId);
       parse(emptyBody, req.body, 'body');
       return { status, body: await run(id, actorOf(req), contextOf(req, res)) };
     });

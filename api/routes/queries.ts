@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { route } from '../http/async';
+import { orderIdFrom } from '../http/path-ids';
 import { getOrderQuery, listOrdersQuery, orderIdParam, parse } from '../http/schemas';
 import type { OrderView, OrderViews } from '../queries/order-views';
 import { actorOf } from './context';
@@ -64,8 +65,7 @@ export function queryRoutes(
     authenticate,
     route(async (req) => {
       const actor = actorOf(req);
-      const id = orderIdParam.safeParse(req.params.orderId);
-      if (!id.success) throw new NotFoundError(`no order ${req.params.orderId}`);
+      const orderId = orderIdFrom(req.params.orderId);
       const { minRevision } = parse(getOrderQuery, req.query, 'query');
       const visible = (view: OrderView | null) =>
         view && (actor.isAdmin || view.userId === actor.userId) ? view : null;
@@ -75,7 +75,7 @@ export function queryRoutes(
       // payments of an older one), and a stopped projector must not hide an order the client was
       // just given. The fold is the view they will all show once caught up.
       const source = minRevision !== undefined ? fromStore : undefined;
-      const read = async () => visible(await (source ? source(id.data) : views.get(id.data)));
+      const read = async () => visible(await (source ? source(orderId) : views.get(orderId)));
       // An order its stream lacks will not appear; one the read model lacks may still come.
       const behind = (v: OrderView | null) =>
         minRevision !== undefined && (v === null ? !source : v.revision < minRevision);
@@ -85,7 +85,7 @@ export function queryRoutes(
         await new Promise((resolve) => setTimeout(resolve, pollMs));
         view = await read();
       }
-      if (!view) throw new NotFoundError(`no order ${id.data}`, { orderId: id.data });
+      if (!view) throw new NotFoundError(`no order ${orderId}`, { orderId });
       const stale = minRevision !== undefined && view.revision < minRevision;
       return { status: 200, body: stale ? { ...view, stale: true } : view };
     }),

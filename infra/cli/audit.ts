@@ -2,8 +2,8 @@
  * npm run audit -- order <orderId>   the order's full history with who and what caused each event
  * npm run audit -- sku <skuId>       the SKU's ledger reconciled with Redis and the event store
  * Reads MYSQL_URL, REDIS_URL, REDIS_KEY_PREFIX, EVENT_STORE and EVENTSTORE_CONNECTION_STRING
- * like the service. Exit code 1 when a SKU is
- * not consistent (or the thing asked for does not exist), so scripts can act on it.
+ * like the service. Exit code 1 when a SKU is not consistent (or the thing asked for does not
+ * exist), so scripts can act on it.
  */
 import Redis from 'ioredis';
 import { makeSkuAudit } from '../../commands/audit-sku';

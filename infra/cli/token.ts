@@ -6,6 +6,7 @@
  * `npm run dev` (said on stderr).
  */
 import { signJwt, signWebhook } from '../../api';
+import { USER_ID } from '../../api/http/jwt';
 import { commandLine, oneOf, parseFlags, UsageError, wholeNumber } from './args';
 
 /** The secrets `npm run dev` (infra/local/dev.sh) uses when none are set; a test keeps them equal. */
@@ -40,7 +41,7 @@ export function readTokenRequest(argv: string[]): Request {
     return { kind: 'callback', body: flags.callback };
   }
   if (flags.user === undefined) throw new UsageError('--user (or --callback) is required');
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(flags.user)) {
+  if (!USER_ID.test(flags.user)) {
     throw new UsageError(`--user must be 1-64 characters of [A-Za-z0-9_-], not '${flags.user}'`);
   }
   return {
