@@ -3,6 +3,7 @@ import { evolveOrder, foldOrder, type OrderState } from '../domain/order';
 import { orderStreamId, type OrderEvent } from '../domain/order/events';
 import { withMetadata, type CommandContext } from './context';
 import type { EventStore } from './ports';
+import { inStreamOrder } from './stream-queue';
 
 export type OrderCommandResult = {
   /** The order after the command (after the events it appended, if any). */
@@ -12,7 +13,7 @@ export type OrderCommandResult = {
   appended: OrderEvent[];
 };
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
 
 export async function loadOrder(eventStore: EventStore, orderId: string) {
   const recorded = await eventStore.readStream(orderStreamId(orderId));
@@ -20,12 +21,28 @@ export async function loadOrder(eventStore: EventStore, orderId: string) {
   return { state: foldOrder(events), revision: recorded.length - 1 };
 }
 
+/** A pause before trying again, jittered so writers in two processes do not meet again. */
+export const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, attempt * 2 + Math.random() * 8));
+
 /**
- * Reads the order, decides, and appends at the revision it read. When another writer got there
- * first, the decision is made again on the new state: a decision is pure, so repeating it is
- * safe, and it is bounded so a hot stream cannot spin a request forever.
+ * Reads the order, decides, and appends at the revision it read, after the other commands on
+ * this order in this process (inStreamOrder). When a writer elsewhere got there first, the
+ * decision is made again on the new state: a decision is pure, so repeating it is safe, and it
+ * is bounded so a hot stream cannot spin a request forever.
  */
-export async function runOnOrder(
+export function runOnOrder(
+  eventStore: EventStore,
+  orderId: string,
+  decide: (state: OrderState) => OrderEvent[],
+  context: CommandContext,
+): Promise<OrderCommandResult> {
+  return inStreamOrder(eventStore, orderStreamId(orderId), () =>
+    decideAndAppend(eventStore, orderId, decide, context),
+  );
+}
+
+async function decideAndAppend(
   eventStore: EventStore,
   orderId: string,
   decide: (state: OrderState) => OrderEvent[],
@@ -49,6 +66,7 @@ export async function runOnOrder(
       if (attempt >= MAX_ATTEMPTS) {
         throw new UnavailableError('the order is changing too fast; try again', { orderId });
       }
+      await backOff(attempt);
     }
   }
 }

@@ -4,9 +4,11 @@ import { skuStreamId } from '../domain/sku/events';
 import { withMetadata, type Clock, type CommandContext } from './context';
 import { beforeAppend, requireLoaded } from './before-append';
 import { loadSku } from './sku-stream';
+import { backOff } from './order-stream';
 import type { EventStore, ReservationStore } from './ports';
+import { inStreamOrder } from './stream-queue';
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
 
 /**
  * SkuRestocked is appended at the stream's revision, then applied to the hot counter once per
@@ -14,14 +16,20 @@ const MAX_ATTEMPTS = 5;
  * Redis that is down or being rebuilt is a 503 and a SKU not on sale a 404, nothing recorded, so
  * the client may send it again. Only a Redis that fails in the moment between the two writes
  * leaves the restock recorded and not yet counted, which that 503 says; the next restock of the
- * SKU counts it.
+ * SKU counts it. Restocks of one SKU in this process run one after another (inStreamOrder).
  */
 export function makeRestockSku(deps: {
   eventStore: EventStore;
   reservations: ReservationStore;
   clock: Clock;
 }) {
-  return async function restockSku(skuId: string, quantity: number, context: CommandContext) {
+  return function restockSku(skuId: string, quantity: number, context: CommandContext) {
+    return inStreamOrder(deps.eventStore, skuStreamId(skuId), () =>
+      restockOnce(skuId, quantity, context),
+    );
+  };
+
+  async function restockOnce(skuId: string, quantity: number, context: CommandContext) {
     for (let attempt = 1; ; attempt += 1) {
       const { state, revision, events: recorded } = await loadSku(deps.eventStore, skuId);
       const events = decideSku(
@@ -46,7 +54,10 @@ export function makeRestockSku(deps: {
           expectedRevision: BigInt(revision),
         });
       } catch (error) {
-        if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) continue;
+        if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
+          await backOff(attempt);
+          continue;
+        }
         throw error;
       }
       const sku = await deps.reservations.restock(skuId, quantity, revision + 1).catch((error) => {
@@ -58,5 +69,5 @@ export function makeRestockSku(deps: {
       if (!sku) throw new NotFoundError(`SKU ${skuId} is not on sale`, { skuId });
       return { skuId, stock: sku.stocked, available: sku.available };
     }
-  };
+  }
 }

@@ -64,4 +64,22 @@ describe('the catalog API', () => {
       details: { skuId: 'never-listed' },
     });
   });
+
+  it('When 20 restocks of one SKU come at once, then every one is applied and answered 200', async () => {
+    expect(
+      (await list({ skuId: 'C-rush', name: 'rush', price: 100, currency: 'EUR', stock: 10 }))
+        .status,
+    ).toBe(201);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        t.http.post('/v1/admin/skus/C-rush/restock', { quantity: 5 }, { token: t.admin }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    // Each answer tells the stock after its own restock: 15, 20, ... 110, each once.
+    const stocks = results.map((r) => r.body.stock as number).sort((a, b) => a - b);
+    expect(stocks).toEqual(Array.from({ length: 20 }, (_, i) => 15 + 5 * i));
+    const sku = await t.http.get('/v1/skus/C-rush', { token: t.admin });
+    expect(sku.body.available).toBe(110);
+  });
 });

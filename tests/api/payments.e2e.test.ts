@@ -104,6 +104,23 @@ describe('payments', () => {
     expect((await typesOf(orderId)).filter((t) => t === 'PaymentCompleted')).toHaveLength(1);
   });
 
+  it('When 50 successes with different transactions come at once for one attempt, then each is answered 200: one paid, the others refunded', async () => {
+    const { orderId, token } = await order();
+    const payment = await pay(orderId, token);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        sys.callback(callbackOf(orderId, payment, 'SUCCEEDED', `tx-rush-${i}`)),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const statuses = results.map((r) => r.body.paymentStatus as string);
+    expect(statuses.filter((s) => s === 'COMPLETED')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'REFUNDED')).toHaveLength(49);
+    const types = await typesOf(orderId);
+    expect(types.filter((t) => t === 'PaymentCompleted')).toHaveLength(1);
+    expect(types.filter((t) => t === 'PaymentRefunded')).toHaveLength(49);
+  });
+
   it('When a second success with another transaction comes for a CONFIRMED order, then that money is refunded', async () => {
     const { orderId, token } = await order();
     const payment = await pay(orderId, token);
