@@ -39,7 +39,7 @@ import {
   makeSweepOrphans,
 } from './commands';
 import { countSagaTimers, every, startSaga } from './infra/saga';
-import { makeDashboard, type Commands, type Dashboard } from './api';
+import { makeDashboard, orderFromStore, type Commands, type Dashboard } from './api';
 import { startRelay } from './infra/relay';
 import {
   createRebuilder,
@@ -311,7 +311,10 @@ export async function startSystem(
       ...(api
         ? {
             commands,
-            orderViews: new MysqlOrderViews(db),
+            // A view whose read models stand at different revisions is read from its stream.
+            orderViews: new MysqlOrderViews(db, (id, revision) =>
+              orderFromStore(eventStore, id, revision),
+            ),
             eventStore,
             auditSku,
             projectionAdmin: {

@@ -5,5 +5,6 @@ export type { RateLimiter, RateLimits } from './http/rate-limit';
 export { signJwt } from './http/jwt';
 export { signWebhook } from './http/webhook-signature';
 export type { OrderView, OrderViews } from './queries/order-views';
+export { orderFromStore } from './queries/order-from-store';
 export type { ProjectionAdmin } from './routes/projections-admin';
 export { makeDashboard, type Dashboard, type DashboardSummary } from './queries/dashboard';

@@ -15,10 +15,12 @@ export type OrderCommandResult = {
 
 const MAX_ATTEMPTS = 8;
 
-export async function loadOrder(eventStore: EventStore, orderId: string) {
+/** The order as its stream has it, or as it stood at revision `upTo` when given. */
+export async function loadOrder(eventStore: EventStore, orderId: string, upTo?: number) {
   const recorded = await eventStore.readStream(orderStreamId(orderId));
-  const events = recorded.map((e) => ({ type: e.type, data: e.data }) as OrderEvent);
-  return { state: foldOrder(events), revision: recorded.length - 1 };
+  const until = upTo === undefined ? recorded : recorded.slice(0, upTo + 1);
+  const events = until.map((e) => ({ type: e.type, data: e.data }) as OrderEvent);
+  return { state: foldOrder(events), revision: until.length - 1 };
 }
 
 /** A pause before trying again, jittered so writers in two processes do not meet again. */

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../commands/ports';
+import { PAYMENT_EVENTS } from './payments';
 import {
   field,
   isCount,
@@ -12,13 +13,18 @@ import {
 
 /**
  * `orders`: one row per order, its status and the times that matter. Like the Order's evolve,
- * a row leaves PENDING only from PENDING.
+ * a row leaves PENDING only from PENDING. `payment_events` counts the order's payment events up
+ * to the row's revision, which `payments` rows count as they apply them (see payments.ts).
  */
 function evolve(event: RecordedEvent, rows: readonly Row[]): Row[] {
   const [row] = rows;
   if (seen(row, event)) return [...rows];
   const { data } = event;
-  const moved = { revision: event.revision.toString(), position: event.position.toString() };
+  const moved = {
+    revision: event.revision.toString(),
+    position: event.position.toString(),
+    payment_events: Number(row?.payment_events ?? 0) + (PAYMENT_EVENTS.has(event.type) ? 1 : 0),
+  };
   if (event.type === 'OrderPlaced') {
     if (row) return [...rows];
     field(data, 'items', isLines);
@@ -34,6 +40,7 @@ function evolve(event: RecordedEvent, rows: readonly Row[]): Row[] {
         confirmed_at: null,
         closed_at: null,
         ...moved,
+        payment_events: 0,
       },
     ];
   }
@@ -105,6 +112,7 @@ export const ordersProjection: Projection = {
     'closed_at',
     'revision',
     'position',
+    'payment_events',
   ],
   group: (event) => field(event.data, 'orderId', isString),
   evolve,

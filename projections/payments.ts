@@ -4,7 +4,9 @@ import { field, isCount, isString, seen, sqlTime, type Projection, type Row } fr
 /**
  * `payments`: every attempt, with its status and the transaction that gave it. Like the Order's
  * evolve, a status only moves up the ladder PENDING < FAILED < REFUNDED < COMPLETED (callbacks
- * arrive out of order; a paid order never shows its payment as failed).
+ * arrive out of order; a paid order never shows its payment as failed). Each row counts the
+ * events it applied (`events`), which `orders` counts too (`payment_events`): an order's view is
+ * whole when the two agree.
  */
 const RANK: Record<string, number> = { PENDING: 0, FAILED: 1, REFUNDED: 2, COMPLETED: 3 };
 const SETTLES: Record<string, string> = {
@@ -33,13 +35,15 @@ function evolve(event: RecordedEvent, rows: readonly Row[]): Row[] {
         created_at: at,
         updated_at: at,
         revision,
+        events: 1,
       },
     ];
   }
   const status = SETTLES[event.type];
   if (!row || !status) return [...rows];
   const transactionId = field(data, 'transactionId', isString);
-  if (RANK[status]! < RANK[row.status as string]!) return [{ ...row, revision }];
+  const events = Number(row.events) + 1;
+  if (RANK[status]! < RANK[row.status as string]!) return [{ ...row, revision, events }];
   const reason = (data as { reason?: unknown }).reason;
   return [
     {
@@ -50,14 +54,23 @@ function evolve(event: RecordedEvent, rows: readonly Row[]): Row[] {
         status === 'COMPLETED' ? null : typeof reason === 'string' ? reason.slice(0, 255) : null,
       updated_at: sqlTime(event.recordedAt),
       revision,
+      events,
     },
   ];
 }
 
+/** The order events about payments: what `payments` applies and `orders` counts. */
+export const PAYMENT_EVENTS: ReadonlySet<string> = new Set([
+  'PaymentInitiated',
+  'PaymentFailed',
+  'PaymentCompleted',
+  'PaymentRefunded',
+]);
+
 export const paymentsProjection: Projection = {
   name: 'payments',
   table: 'payments',
-  handles: new Set(['PaymentInitiated', 'PaymentFailed', 'PaymentCompleted', 'PaymentRefunded']),
+  handles: PAYMENT_EVENTS,
   groupBy: 'payment_id',
   key: ['payment_id'],
   columns: [
@@ -71,6 +84,7 @@ export const paymentsProjection: Projection = {
     'created_at',
     'updated_at',
     'revision',
+    'events',
   ],
   group: (event) => field(event.data, 'paymentId', isString),
   evolve,

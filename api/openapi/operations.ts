@@ -107,14 +107,15 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     path: '/v1/orders/{orderId}',
     tag: 'orders',
-    summary: 'One order: from the read model, or with minRevision from its stream',
+    summary: 'One order, from the read models; with minRevision, once they reach a revision',
     description:
-      'Without `?minRevision` the order comes from the read models, which follow the commands ' +
-      'by a few milliseconds. `?minRevision=N` (read-your-writes) answers the order as its own ' +
-      'event stream has it, which is what the read models show once caught up, so the answer ' +
-      'is whole and current even while a projector is behind; it waits up to 5 s for the ' +
-      'order to reach revision N, and the body then says `"stale": true` if it did not. ' +
-      "Another user's order is 404; an admin token sees every order (support).",
+      'The order comes from the read models, which follow the commands by a few milliseconds, ' +
+      'each on its own; the view is always whole: where its parts stand at different ' +
+      "revisions, it is read from the order's event stream at the revision of its `orders` " +
+      'row. `?minRevision=N` (read-your-writes) waits up to 5 s for the read model to reach ' +
+      'revision N; the body then says `"stale": true` if it did not (an order the read model ' +
+      'still lacks is then answered as its stream has it). An order that does not exist is a ' +
+      "404 at once. Another user's order is 404; an admin token sees every order (support).",
     access: 'customer',
     params: orderId,
     query: getOrderQuery,

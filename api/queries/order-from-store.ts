@@ -4,15 +4,16 @@ import type { OrderState } from '../../domain/order';
 import type { OrderView } from './order-views';
 
 /**
- * An order as its own stream says it is, in the shape of the read model's view: what the query
- * API answers when a client asks for a revision of an order (`?minRevision=`) that the read model
- * has not caught up with at all, instead of calling an order it was just given unknown.
+ * An order as its own stream says it is (or was at revision `upTo`), in the shape of the read
+ * model's view: what the query API answers for an order whose read models stand at different
+ * revisions (infra/db/order-views.ts), or that they lack when `?minRevision=` has waited in vain.
  */
 export async function orderFromStore(
   eventStore: EventStore,
   orderId: string,
+  upTo?: number,
 ): Promise<OrderView | null> {
-  const { state, revision } = await loadOrder(eventStore, orderId);
+  const { state, revision } = await loadOrder(eventStore, orderId, upTo);
   return orderViewOf(state, revision);
 }
 

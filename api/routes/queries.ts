@@ -12,7 +12,7 @@ export type QueryOptions = {
   pollMs?: number;
 };
 
-/** An order folded from its event stream: what `?minRevision=` answers (read your writes). */
+/** An order folded from its event stream: how `?minRevision=` tells an order that will not come. */
 export type OrderFromStore = (orderId: string) => Promise<OrderView | null>;
 
 const encodeCursor = (orderId: string) => Buffer.from(orderId).toString('base64url');
@@ -28,8 +28,8 @@ function decodeCursor(cursor: string): string {
 }
 
 /**
- * The query API: orders from the read models, and for read your writes from the order's own stream
- * (`fromStore`). Another user's order does not exist for you.
+ * The query API: orders from the read models (whole: see infra/db/order-views.ts); `?minRevision`
+ * waits for them to reach a revision. Another user's order does not exist for you.
  */
 export function queryRoutes(
   views: OrderViews,
@@ -69,24 +69,28 @@ export function queryRoutes(
       const { minRevision } = parse(getOrderQuery, req.query, 'query');
       const visible = (view: OrderView | null) =>
         view && (actor.isAdmin || view.userId === actor.userId) ? view : null;
+      const notFound = () => new NotFoundError(`no order ${orderId}`, { orderId });
 
-      // Read your writes (`?minRevision=`) comes from the order's own stream: the read models are
-      // three projections that catch up one by one (an orders row at revision N may sit beside
-      // payments of an older one), and a stopped projector must not hide an order the client was
-      // just given. The fold is the view they will all show once caught up.
-      const source = minRevision !== undefined ? fromStore : undefined;
-      const read = async () => visible(await (source ? source(orderId) : views.get(orderId)));
-      // An order its stream lacks will not appear; one the read model lacks may still come.
-      const behind = (v: OrderView | null) =>
-        minRevision !== undefined && (v === null ? !source : v.revision < minRevision);
-      let view = await read();
-      const deadline = Date.now() + waitMs;
-      while (behind(view) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
-        view = await read();
+      let view = await views.get(orderId);
+      if (minRevision === undefined) {
+        if (!visible(view)) throw notFound();
+        return { status: 200, body: view };
       }
-      if (!view) throw new NotFoundError(`no order ${orderId}`, { orderId });
-      const stale = minRevision !== undefined && view.revision < minRevision;
+      // Read your writes: wait for the read model to reach the revision. An order that is not
+      // in the read model yet is looked up in its stream first: one that does not exist there
+      // (or is another user's) will not come, and is a 404 at once.
+      if (view === null && fromStore && !visible(await fromStore(orderId))) throw notFound();
+      if (view !== null && !visible(view)) throw notFound();
+      const deadline = Date.now() + waitMs;
+      while ((view === null || view.revision < minRevision) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        view = await views.get(orderId);
+      }
+      const stale = view === null || view.revision < minRevision;
+      // Still not in the read model (a projector stopped): the order as its stream has it, marked
+      // stale like any answer the read model could not give.
+      if (view === null && fromStore) view = await fromStore(orderId);
+      if (!visible(view)) throw notFound();
       return { status: 200, body: stale ? { ...view, stale: true } : view };
     }),
   );

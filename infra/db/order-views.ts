@@ -12,6 +12,7 @@ type OrderRow = {
   expires_at: Date;
   confirmed_at: Date | null;
   revision: string;
+  payment_events: number;
 };
 type ItemRow = { order_id: string; sku_id: string; quantity: number; unit_price: string };
 type PaymentRow = {
@@ -21,11 +22,27 @@ type PaymentRow = {
   amount: string;
   currency: string;
   transaction_id: string | null;
+  events: number;
 };
 
-/** Orders from the read models `orders`, `order_items` and `payments`: three queries a page. */
+/** An order folded from its own stream up to a revision (api/queries/order-from-store.ts). */
+export type OrderAtRevision = (orderId: string, revision: number) => Promise<OrderView | null>;
+
+/**
+ * Orders from the read models `orders`, `order_items` and `payments`: three queries a page.
+ *
+ * The three catch up one by one, so for an instant an order's row may stand at a revision its
+ * payments or lines have not reached (or passed): CONFIRMED beside a payment still PENDING. Such
+ * a view is not shown: the order's `orders` row counts its payment events and each `payments`
+ * row the events it applied, and where they disagree, or the lines are missing, the view comes
+ * from the order's stream folded up to the row's revision (`atRevision`): the same revision the
+ * read model shows, whole.
+ */
 export class MysqlOrderViews implements OrderViews {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly atRevision?: OrderAtRevision,
+  ) {}
 
   async get(orderId: string): Promise<OrderView | null> {
     const rows = await this.db<OrderRow>('orders').where({ order_id: orderId });
@@ -48,35 +65,43 @@ export class MysqlOrderViews implements OrderViews {
       this.db<ItemRow>('order_items').whereIn('order_id', ids).orderBy(['order_id', 'sku_id']),
       this.db<PaymentRow>('payments').whereIn('order_id', ids).orderBy(['order_id', 'created_at']),
     ]);
-    return orders.map((o) => {
+    const views = orders.map((o) => {
+      const lines = items.filter((i) => i.order_id === o.order_id);
+      const own = payments.filter((p) => p.order_id === o.order_id);
+      const whole =
+        lines.length > 0 &&
+        own.reduce((sum, p) => sum + Number(p.events), 0) === Number(o.payment_events);
       const view: OrderView = {
         orderId: o.order_id,
         userId: o.user_id,
         status: o.status as OrderStatus,
-        items: items
-          .filter((i) => i.order_id === o.order_id)
-          .map((i) => ({
-            skuId: i.sku_id,
-            quantity: Number(i.quantity),
-            unitPrice: Number(i.unit_price),
-          })),
+        items: lines.map((i) => ({
+          skuId: i.sku_id,
+          quantity: Number(i.quantity),
+          unitPrice: Number(i.unit_price),
+        })),
         total: Number(o.total),
         currency: o.currency,
         placedAt: o.placed_at.toISOString(),
         expiresAt: o.expires_at.toISOString(),
-        payments: payments
-          .filter((p) => p.order_id === o.order_id)
-          .map((p) => ({
-            paymentId: p.payment_id,
-            status: p.status as PaymentStatus,
-            amount: Number(p.amount),
-            currency: p.currency,
-            ...(p.transaction_id ? { transactionId: p.transaction_id } : {}),
-          })),
+        payments: own.map((p) => ({
+          paymentId: p.payment_id,
+          status: p.status as PaymentStatus,
+          amount: Number(p.amount),
+          currency: p.currency,
+          ...(p.transaction_id ? { transactionId: p.transaction_id } : {}),
+        })),
         revision: Number(o.revision),
       };
       if (o.confirmed_at) view.confirmedAt = o.confirmed_at.toISOString();
-      return view;
+      return { view, whole };
     });
+    return Promise.all(
+      views.map(async ({ view, whole }) =>
+        whole || !this.atRevision
+          ? view
+          : ((await this.atRevision(view.orderId, view.revision)) ?? view),
+      ),
+    );
   }
 }

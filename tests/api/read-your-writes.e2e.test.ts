@@ -1,17 +1,22 @@
+import type { RecordedEvent } from '../../commands/ports';
+import { PROJECTIONS } from '../../projections/all';
+import { applyEvents } from '../../projections/apply';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/wait';
 
 /**
- * `?minRevision=` reads the order's own stream. The test system runs the api role alone, so no
- * projector writes the read model: it is as far behind as a stopped one.
+ * Read your writes (`?minRevision=`) waits for the read model, and every view the query API gives
+ * is whole: its parts stand at one revision. The test system runs the api role alone, so no
+ * projector writes the read model: the tests project events themselves, with the projectors' own
+ * code, all or some of them, as a projector that is behind would.
  */
-describe('read your writes while the read model has not caught up', () => {
+describe('read your writes, and whole views while the read models catch up one by one', () => {
   let t: TestSystem;
 
   beforeAll(async () => {
     t = await startTestSystem({}, { label: 'ryw' });
-    await t.listSku({ skuId: 'b-two', stock: 10, price: 700 });
-    await t.listSku({ skuId: 'A-one', stock: 10, price: 250 });
+    await t.listSku({ skuId: 'b-two', stock: 50, price: 700 });
+    await t.listSku({ skuId: 'A-one', stock: 50, price: 250 });
   });
   afterAll(() => t.stop());
 
@@ -31,15 +36,40 @@ describe('read your writes while the read model has not caught up', () => {
     return { orderId: res.body.orderId as string, revision: res.body.revision as number, token };
   }
 
-  it('When the read model has no row for an order the client holds a revision of, then the order comes from its stream, and stays hidden from other customers', async () => {
+  async function payAndSucceed(orderId: string, token: string) {
+    const attempt = await t.http.post(`/v1/orders/${orderId}/payments`, undefined, { token });
+    expect(attempt.status).toBe(201);
+    const { paymentId, amount, currency } = attempt.body;
+    const res = await t.callback({
+      paymentId,
+      orderId,
+      amount,
+      currency,
+      transactionId: `tx-${orderId}`,
+      status: 'SUCCEEDED',
+    });
+    expect(res.status).toBe(200);
+  }
+
+  const streamOf = (orderId: string) => t.events((e) => e.streamId === `order-${orderId}`);
+
+  /** Projects events into the named read models (every one when none are named). */
+  async function project(events: RecordedEvent[], names?: string[]) {
+    for (const projection of PROJECTIONS) {
+      if (names && !names.includes(projection.name)) continue;
+      await applyEvents(t.database.db, projection, events);
+    }
+  }
+
+  it('When the read model never gets the order, then minRevision waits, answers it from its stream marked stale, and hides it from other customers', async () => {
     const { orderId, revision, token } = await place('ryw-owner');
     const path = `/v1/orders/${orderId}`;
-    const [plain, owner, other, admin, ahead] = await Promise.all([
+    const startedAt = Date.now();
+    const [plain, owner, other, admin] = await Promise.all([
       t.http.get(path, { token }),
       t.http.get(`${path}?minRevision=${revision}`, { token }),
       t.http.get(`${path}?minRevision=${revision}`, { token: t.customer('ryw-other') }),
       t.http.get(`${path}?minRevision=${revision}`, { token: t.admin }),
-      t.http.get(`${path}?minRevision=${revision + 5}`, { token }),
     ]);
     // Without minRevision the API reads the read model only: eventual consistency, as documented.
     expect(plain.status).toBe(404);
@@ -58,16 +88,96 @@ describe('read your writes while the read model has not caught up', () => {
       expiresAt: expect.any(String),
       payments: [],
       revision,
+      stale: true,
     });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(4_500);
     expect(other.status).toBe(404);
     expect(other.body.error.code).toBe('NOT_FOUND');
     expect(admin.status).toBe(200);
-    expect(admin.body.orderId).toBe(orderId);
-    expect(ahead.status).toBe(200);
-    expect(ahead.body).toMatchObject({ revision, stale: true });
+    expect(admin.body).toMatchObject({ orderId, stale: true });
   }, 20_000);
 
-  it('When the read model is rebuilt afterwards, then it shows the very order the stream gave', async () => {
+  it('When the projectors catch up while minRevision waits, then it answers the read model, and a plain read after it is not older', async () => {
+    const { orderId, token } = await place('ryw-waiter');
+    await payAndSucceed(orderId, token);
+    const path = `/v1/orders/${orderId}`;
+    const waiting = t.http.get(`${path}?minRevision=2`, { token });
+    const events = await streamOf(orderId);
+    await project(events.slice(0, 2));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await project(events);
+    const caught = await waiting;
+    expect(caught.status).toBe(200);
+    expect(caught.body).toMatchObject({ status: 'CONFIRMED', revision: 2 });
+    expect(caught.body.stale).toBeUndefined();
+    expect(caught.body.payments).toEqual([
+      expect.objectContaining({ status: 'COMPLETED', transactionId: `tx-${orderId}` }),
+    ]);
+    const plain = await t.http.get(path, { token });
+    expect(plain.body).toEqual(caught.body);
+  });
+
+  it('When the orders row is ahead of the payments row, then the order is read whole, as its stream has it at that revision', async () => {
+    const { orderId, token } = await place('ryw-mixed');
+    await payAndSucceed(orderId, token);
+    const events = await streamOf(orderId);
+    expect(events.map((e) => e.type)).toEqual([
+      'OrderPlaced',
+      'PaymentInitiated',
+      'PaymentCompleted',
+    ]);
+    // `orders` and `order_items` applied all three; `payments` only the attempt.
+    await project(events, ['orders', 'order_items']);
+    await project(events.slice(0, 2), ['payments']);
+    const [plain, listed, fresh] = await Promise.all([
+      t.http.get(`/v1/orders/${orderId}`, { token }),
+      t.http.get('/v1/orders', { token }),
+      t.http.get(`/v1/orders/${orderId}?minRevision=2`, { token }),
+    ]);
+    const whole = {
+      status: 'CONFIRMED',
+      revision: 2,
+      confirmedAt: expect.any(String),
+      payments: [expect.objectContaining({ status: 'COMPLETED', transactionId: `tx-${orderId}` })],
+    };
+    expect(plain.status).toBe(200);
+    expect(plain.body).toMatchObject(whole);
+    expect(listed.body.orders).toEqual([plain.body]);
+    expect(fresh.body).toEqual(plain.body);
+
+    // The payments projector catches up: the read model's own view is the same.
+    await project(events, ['payments']);
+    expect((await t.http.get(`/v1/orders/${orderId}`, { token })).body).toEqual(plain.body);
+  });
+
+  it('When the orders row is behind the payments row, or its lines are missing, then the view stands at the row revision', async () => {
+    const { orderId, token } = await place('ryw-behind');
+    const cancelled = await t.http.post(`/v1/orders/${orderId}/cancel`, undefined, { token });
+    expect(cancelled.status).toBe(200);
+    const events = await streamOf(orderId);
+    // Only `orders` applied OrderPlaced: no lines yet, and the cancel not seen.
+    await project(events.slice(0, 1), ['orders']);
+    const plain = await t.http.get(`/v1/orders/${orderId}`, { token });
+    expect(plain.status).toBe(200);
+    expect(plain.body).toMatchObject({ status: 'PENDING', revision: 0 });
+    expect(plain.body.items).toHaveLength(2);
+
+    const second = await place('ryw-behind');
+    await payAndSucceed(second.orderId, second.token);
+    const paid = await streamOf(second.orderId);
+    // `payments` is at the completed payment, `orders` still at the attempt.
+    await project(paid.slice(0, 2), ['orders']);
+    await project(paid, ['order_items', 'payments']);
+    const behind = await t.http.get(`/v1/orders/${second.orderId}`, { token: second.token });
+    expect(behind.body).toMatchObject({
+      status: 'PENDING',
+      revision: 1,
+      payments: [expect.objectContaining({ status: 'PENDING' })],
+    });
+    expect(behind.body.payments[0].transactionId).toBeUndefined();
+  });
+
+  it('When the read model is rebuilt, then it shows the very order its stream gave', async () => {
     const { orderId, token } = await place('ryw-payer');
     const attempt = async () => {
       const res = await t.http.post(`/v1/orders/${orderId}/payments`, undefined, { token });
@@ -82,10 +192,13 @@ describe('read your writes while the read model has not caught up', () => {
     await settle('FAILED', `tx-${orderId}-1`);
     await settle('SUCCEEDED', `tx-${orderId}-2`);
 
+    // No projector runs: after the wait, the order as its stream has it.
     const fromStream = await t.http.get(`/v1/orders/${orderId}?minRevision=4`, { token });
     expect(fromStream.status).toBe(200);
-    expect(fromStream.body).toMatchObject({ status: 'CONFIRMED', revision: 4 });
-    expect(fromStream.body.payments.map((p: { status: string }) => p.status)).toEqual([
+    const { stale, ...streamView } = fromStream.body;
+    expect(stale).toBe(true);
+    expect(streamView).toMatchObject({ status: 'CONFIRMED', revision: 4 });
+    expect(streamView.payments.map((p: { status: string }) => p.status)).toEqual([
       'FAILED',
       'COMPLETED',
     ]);
@@ -99,37 +212,10 @@ describe('read your writes while the read model has not caught up', () => {
       (body) => body?.status !== 'RUNNING',
     );
     expect(job.status).toBe('SUCCEEDED');
-    const fromReadModel = await t.http.get(`/v1/orders/${orderId}`, { token });
+    const fromReadModel = await t.http.get(`/v1/orders/${orderId}?minRevision=4`, { token });
     expect(fromReadModel.status).toBe(200);
-    expect(fromStream.body).toEqual(fromReadModel.body);
+    expect(fromReadModel.body).toEqual(streamView);
   }, 30_000);
-
-  it('When the read model shows an older revision, or a mix of two, then minRevision still answers the order as its stream has it', async () => {
-    const { orderId, token } = await place('ryw-mixed');
-    const cancelled = await t.http.post(`/v1/orders/${orderId}/cancel`, undefined, { token });
-    expect(cancelled.status).toBe(200);
-    // The orders projection has applied OrderPlaced and the order_items one has not: a row
-    // planted as a projector that stopped half way would leave it.
-    await t.database.db('orders').insert({
-      order_id: orderId,
-      user_id: 'ryw-mixed',
-      status: 'PENDING',
-      total: 1200,
-      currency: 'EUR',
-      placed_at: new Date(),
-      expires_at: new Date(Date.now() + 60_000),
-      confirmed_at: null,
-      revision: 0,
-      position: 1,
-    });
-    const plain = await t.http.get(`/v1/orders/${orderId}`, { token });
-    expect(plain.body).toMatchObject({ status: 'PENDING', revision: 0, items: [] });
-    const fresh = await t.http.get(`/v1/orders/${orderId}?minRevision=1`, { token });
-    expect(fresh.status).toBe(200);
-    expect(fresh.body).toMatchObject({ status: 'CANCELLED', revision: 1 });
-    expect(fresh.body.items).toHaveLength(2);
-    expect(fresh.body.stale).toBeUndefined();
-  });
 
   it('When minRevision names an order that does not exist, then the 404 comes at once, not after the wait', async () => {
     const startedAt = Date.now();

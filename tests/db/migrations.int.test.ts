@@ -1,4 +1,10 @@
-import { migrateDatabase, migrateLatest } from '../../infra/db';
+import {
+  connectMysql,
+  ensureDatabase,
+  migrateDatabase,
+  migrateLatest,
+  migrationSource,
+} from '../../infra/db';
 import { MysqlEventStore } from '../../infra/eventstore';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
 
@@ -59,6 +65,67 @@ describe('schema migrations', () => {
       expect(results.filter((r) => r.length === 0)).toHaveLength(3);
     } finally {
       await database.db.raw('DROP DATABASE IF EXISTS ??', [fresh.database]);
+    }
+  });
+
+  it('When read models projected before the payment-event counts are migrated, then the counts are taken from the event store', async () => {
+    const older = { ...database.target, database: `${database.target.database}_old` };
+    await ensureDatabase(older);
+    const db = connectMysql(older, { pool: { min: 0, max: 2 } });
+    try {
+      for (let i = 0; i < 5; i += 1) await db.migrate.up({ migrationSource });
+      const store = new MysqlEventStore(db);
+      const orderId = '0190a1b2-c3d4-7e5f-8a9b-000000000001';
+      const [p1, p2] = [
+        '0190a1b2-c3d4-7e5f-8a9b-0000000000p1',
+        '0190a1b2-c3d4-7e5f-8a9b-0000000000p2',
+      ];
+      const data = (extra: object) => ({ orderId, ...extra });
+      await store.append(
+        `order-${orderId}`,
+        [
+          { type: 'OrderPlaced', data: data({}) },
+          { type: 'PaymentInitiated', data: data({ paymentId: p1 }) },
+          { type: 'PaymentFailed', data: data({ paymentId: p1 }) },
+          { type: 'PaymentInitiated', data: data({ paymentId: p2 }) },
+          { type: 'PaymentCompleted', data: data({ paymentId: p2 }) },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+      // Rows as the projectors left them: orders at revision 3, p2's completion not yet applied.
+      const at = new Date('2026-12-01T00:00:00Z');
+      await db('orders').insert({
+        order_id: orderId,
+        user_id: 'u',
+        status: 'PENDING',
+        total: 100,
+        currency: 'EUR',
+        placed_at: at,
+        expires_at: at,
+        revision: 3,
+        position: 4,
+      });
+      const payment = {
+        order_id: orderId,
+        amount: 100,
+        currency: 'EUR',
+        created_at: at,
+        updated_at: at,
+      };
+      await db('payments').insert([
+        { ...payment, payment_id: p1, status: 'FAILED', revision: 2 },
+        { ...payment, payment_id: p2, status: 'PENDING', revision: 3 },
+      ]);
+
+      expect(await migrateLatest(db)).toEqual(['006-order-view-parts']);
+      expect(await db('orders').first('payment_events')).toEqual({ payment_events: 3 });
+      expect(await db('payments').orderBy('payment_id').select('payment_id', 'events')).toEqual([
+        { payment_id: p1, events: 2 },
+        { payment_id: p2, events: 1 },
+      ]);
+    } finally {
+      await db.raw('DROP DATABASE IF EXISTS ??', [older.database]);
+      await db.destroy();
     }
   });
 

@@ -4,6 +4,7 @@ import * as readModels from './002-read-models';
 import * as processState from './003-process-state';
 import * as projectionSupport from './004-projection-support';
 import * as timerCorrelation from './005-timer-correlation';
+import * as orderViewParts from './006-order-view-parts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -17,6 +18,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['003-process-state', processState],
   ['004-projection-support', projectionSupport],
   ['005-timer-correlation', timerCorrelation],
+  ['006-order-view-parts', orderViewParts],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
