@@ -185,6 +185,9 @@ export async function startSystem(
           projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() }),
         audit: (skuId) => audit(skuId),
       });
+      // A cancel, or an expiry a command found due: the sweeper releases it later.
+      const endedNotReleased = (orderId: string, err: unknown) =>
+        log.warn({ err, orderId }, 'the order ended, but its stock could not be released yet');
       commands = {
         reservations,
         listSku: makeListSku(deps),
@@ -195,12 +198,8 @@ export async function startSystem(
           onCompensationFailed: (orderId, err) =>
             log.error({ err, orderId }, 'could not release the reservation of an unrecorded order'),
         }),
-        initiatePayment: makeInitiatePayment(deps),
-        cancelOrder: makeCancelOrder({
-          ...deps,
-          onReleaseFailed: (orderId, err) =>
-            log.warn({ err, orderId }, 'cancelled, but the stock could not be released yet'),
-        }),
+        initiatePayment: makeInitiatePayment({ ...deps, onReleaseFailed: endedNotReleased }),
+        cancelOrder: makeCancelOrder({ ...deps, onReleaseFailed: endedNotReleased }),
         recordPaymentResult: makeRecordPaymentResult({
           ...deps,
           onConfirmFailed: (orderId, err) =>
@@ -208,6 +207,7 @@ export async function startSystem(
               { err, orderId },
               'paid, but the reservation could not be turned into a sale yet',
             ),
+          onReleaseFailed: endedNotReleased,
         }),
       };
     }

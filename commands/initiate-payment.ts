@@ -1,9 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import { NotFoundError } from '../domain/errors';
-import { decideOrder, type OrderState } from '../domain/order';
+import { decideOrder, orderNotPayable, type OrderState } from '../domain/order';
 import type { Clock, CommandContext } from './context';
 import { runOnOrder } from './order-stream';
-import type { EventStore } from './ports';
+import type { EventStore, ReservationStore } from './ports';
+import { settleReservation, type SettleFailed } from './settle-reservation';
 
 export type PaymentAttempt = {
   paymentId: string;
@@ -22,14 +23,23 @@ export function checkOwner(state: OrderState, orderId: string, actor: Actor): vo
   }
 }
 
-export function makeInitiatePayment(deps: { eventStore: EventStore; clock: Clock }) {
+/**
+ * An attempt on an order past its deadline records the expiry instead, gives the stock back, and
+ * answers ORDER_NOT_PAYABLE for an EXPIRED order, as it would after the saga.
+ */
+export function makeInitiatePayment(deps: {
+  eventStore: EventStore;
+  reservations: ReservationStore;
+  clock: Clock;
+  onReleaseFailed?: SettleFailed;
+}) {
   return async function initiatePayment(
     orderId: string,
     actor: Actor,
     context: CommandContext,
   ): Promise<PaymentAttempt> {
     const paymentId = uuidv7();
-    const { state } = await runOnOrder(
+    const { state, appended } = await runOnOrder(
       deps.eventStore,
       orderId,
       (current) => {
@@ -41,8 +51,12 @@ export function makeInitiatePayment(deps: { eventStore: EventStore; clock: Clock
       },
       context,
     );
+    await settleReservation(deps.reservations, orderId, appended, {
+      releaseFailed: deps.onReleaseFailed,
+    });
     if (state.status === 'NONE') throw new NotFoundError(`no order ${orderId}`, { orderId });
-    const payment = state.payments[paymentId]!;
+    const payment = state.payments[paymentId];
+    if (!payment) throw orderNotPayable(state);
     return {
       paymentId,
       orderId,

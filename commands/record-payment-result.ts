@@ -4,18 +4,22 @@ import type { RecordPaymentResult } from '../domain/order/commands';
 import type { Clock, CommandContext } from './context';
 import { runOnOrder } from './order-stream';
 import type { EventStore, ReservationStore } from './ports';
+import { settleReservation, type SettleFailed } from './settle-reservation';
 
 export type PaymentCallback = Omit<RecordPaymentResult['data'], 'now'>;
 
 /**
  * The provider's verified callback. Each transaction id is applied once: a repeat appends nothing
- * and answers what the first delivery answered.
+ * and answers what the first delivery answered. A result past the order's deadline finds it
+ * expired (recorded in the same append if the saga has not yet): a success is refunded and the
+ * stock goes back.
  */
 export function makeRecordPaymentResult(deps: {
   eventStore: EventStore;
   reservations: ReservationStore;
   clock: Clock;
-  onConfirmFailed?: (orderId: string, error: unknown) => void;
+  onConfirmFailed?: SettleFailed;
+  onReleaseFailed?: SettleFailed;
 }) {
   return async function recordPaymentResult(callback: PaymentCallback, context: CommandContext) {
     const { state, appended } = await runOnOrder(
@@ -28,12 +32,10 @@ export function makeRecordPaymentResult(deps: {
         ),
       context,
     );
-    if (appended.some((e) => e.type === 'PaymentCompleted')) {
-      // The event is the truth; a reservation Redis could not convert now is settled later.
-      await deps.reservations
-        .confirm(callback.orderId)
-        .catch((e) => deps.onConfirmFailed?.(callback.orderId, e));
-    }
+    await settleReservation(deps.reservations, callback.orderId, appended, {
+      confirmFailed: deps.onConfirmFailed,
+      releaseFailed: deps.onReleaseFailed,
+    });
     const outcome = transactionOutcome(state, callback.transactionId);
     if (!outcome) throw new UnavailableError('the payment result was not recorded');
     return {

@@ -1,10 +1,4 @@
-import {
-  AmountMismatchError,
-  NotFoundError,
-  OrderNotCancellableError,
-  OrderNotPayableError,
-  ValidationError,
-} from '../errors';
+import { AmountMismatchError, NotFoundError, ValidationError } from '../errors';
 import { assertNever } from '../event';
 import type {
   CancelOrder,
@@ -14,8 +8,10 @@ import type {
   PlaceOrder,
   RecordPaymentResult,
 } from './commands';
-import type { OrderEvent, OrderLine, RefundReason } from './events';
-import { lookup, type OrderState, type ExistingOrder } from './state';
+import type { OrderEvent, OrderExpired, OrderLine, RefundReason } from './events';
+import { evolveOrder } from './evolve';
+import { orderNotCancellable, orderNotPayable } from './refusals';
+import { lookup, type ExistingOrder, type OrderState, type Payment } from './state';
 
 export function decideOrder(command: OrderCommand, state: OrderState): OrderEvent[] {
   switch (command.type) {
@@ -104,23 +100,19 @@ function priceLines(lines: readonly OrderLine[]): { items: OrderLine[]; total: n
   return { items, total };
 }
 
+/**
+ * A PENDING order past its deadline is refused: the expiry is what the command records, and the
+ * handler answers ORDER_NOT_PAYABLE (orderNotPayable) once it is recorded.
+ */
 function initiatePayment({ data }: InitiatePayment, state: OrderState): OrderEvent[] {
   const order = found(state, data.orderId);
   // A retried request with the same paymentId gets the attempt it already made.
   if (lookup(order.payments, data.paymentId)) return [];
-  const { orderId, status, expiresAt } = order;
-  if (status !== 'PENDING') {
-    throw new OrderNotPayableError(`order ${orderId} is ${status}`, { orderId, status });
-  }
-  if (data.now.getTime() >= Date.parse(expiresAt)) {
-    throw new OrderNotPayableError(`order ${orderId} was due for payment by ${expiresAt}`, {
-      orderId,
-      status,
-      expiresAt,
-    });
-  }
+  const expired = dueExpiry(order, data.now);
+  if (expired) return [expired];
+  if (order.status !== 'PENDING') throw orderNotPayable(order);
+  const { orderId, total: amount, currency } = order;
   const { paymentId, now } = data;
-  const { total: amount, currency } = order;
   const initiatedAt = now.toISOString();
   return [
     { type: 'PaymentInitiated', data: { orderId, paymentId, amount, currency, initiatedAt } },
@@ -153,6 +145,20 @@ function recordPaymentResult({ data }: RecordPaymentResult, state: OrderState): 
       received: { amount: data.amount, currency: data.currency },
     });
   }
+  // The result lands on the order as the deadline left it: past expiresAt it is expired first, in
+  // the same append, so a success is refunded and stock is never taken after the deadline.
+  const expired = dueExpiry(order, data.now);
+  const current = expired ? found(evolveOrder(order, expired), orderId) : order;
+  return [...(expired ? [expired] : []), ...applyResult(data, payment, current)];
+}
+
+function applyResult(
+  data: RecordPaymentResult['data'],
+  { amount, currency }: Payment,
+  order: ExistingOrder,
+): OrderEvent[] {
+  const { orderId } = order;
+  const { paymentId, transactionId } = data;
   const at = data.now.toISOString();
   switch (data.status) {
     case 'FAILED': {
@@ -165,8 +171,7 @@ function recordPaymentResult({ data }: RecordPaymentResult, state: OrderState): 
       ];
     }
     case 'SUCCEEDED': {
-      // Past expiresAt but not yet expired still counts: the stock is held until OrderExpired,
-      // and the stream revision decides which of the two lands.
+      // PENDING here means before expiresAt: an order past it was expired above.
       if (order.status === 'PENDING') {
         const completed = { orderId, paymentId, transactionId, amount, currency, completedAt: at };
         return [{ type: 'PaymentCompleted', data: completed }];
@@ -194,21 +199,31 @@ function refundReason(order: Exclude<ExistingOrder, { status: 'PENDING' }>): Ref
   }
 }
 
+/** Past its deadline a PENDING order expires instead; the handler then answers the refusal. */
 function cancel({ data }: CancelOrder, state: OrderState): OrderEvent[] {
-  const { orderId, status } = found(state, data.orderId);
-  if (status !== 'PENDING') {
-    throw new OrderNotCancellableError(`order ${orderId} is ${status}`, { orderId, status });
-  }
+  const order = found(state, data.orderId);
+  const expired = dueExpiry(order, data.now);
+  if (expired) return [expired];
+  if (order.status !== 'PENDING') throw orderNotCancellable(order);
+  const { orderId } = order;
   return [{ type: 'OrderCancelled', data: { orderId, cancelledAt: data.now.toISOString() } }];
 }
 
 /** The saga may fire more than once, early, or after the order ended: all of those do nothing. */
 function expire({ data }: ExpireOrder, state: OrderState): OrderEvent[] {
-  if (state.status !== 'PENDING') return [];
-  if (data.now.getTime() < Date.parse(state.expiresAt)) return [];
-  return [
-    { type: 'OrderExpired', data: { orderId: state.orderId, expiredAt: data.now.toISOString() } },
-  ];
+  const expired = state.status === 'NONE' ? null : dueExpiry(state, data.now);
+  return expired ? [expired] : [];
+}
+
+/**
+ * The deadline decides, not the saga's timing: a PENDING order at or past expiresAt is expired by
+ * whichever command reaches it first (the saga's ExpireOrder or a customer's or the provider's),
+ * as the first event of that command's append. What a command answers thus depends only on its
+ * own time and expiresAt, never on whether the saga's timer has fired yet.
+ */
+function dueExpiry(order: ExistingOrder, now: Date): OrderExpired | null {
+  if (order.status !== 'PENDING' || now.getTime() < Date.parse(order.expiresAt)) return null;
+  return { type: 'OrderExpired', data: { orderId: order.orderId, expiredAt: now.toISOString() } };
 }
 
 function found(state: OrderState, orderId: string): ExistingOrder {

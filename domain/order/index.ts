@@ -10,6 +10,7 @@ export * from './events';
 export { decideOrder } from './decide';
 export { evolveOrder, foldOrder } from './evolve';
 export { transactionOutcome } from './outcome';
+export { orderNotCancellable, orderNotPayable } from './refusals';
 export {
   initialOrderState,
   type CancelledOrder,

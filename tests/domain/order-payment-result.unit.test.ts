@@ -35,12 +35,6 @@ describe('RecordPaymentResult: success', () => {
     });
   });
 
-  it('When the success lands past the deadline but before OrderExpired, then the order is still paid', () => {
-    given(pending)
-      .when(paymentResult('pay-1', 'tx-1', 'SUCCEEDED', {}, TTL_SECONDS + 30))
-      .then([paymentCompleted('pay-1', 'tx-1', TTL_SECONDS + 30)]);
-  });
-
   it('When an attempt failed and a new attempt succeeds, then the order is paid', () => {
     const events: OrderEvent[] = [
       ...pending,

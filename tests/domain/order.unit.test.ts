@@ -7,7 +7,6 @@ import {
 import { orderDecider, type OrderEvent, type OrderLine } from '../../domain/order';
 import { spec } from '../support/decider-spec';
 import {
-  EXPIRES_AT,
   ORDER_ID,
   PLACED_AT,
   TOTAL,
@@ -145,18 +144,6 @@ describe('InitiatePayment', () => {
       .thenThrows(NotFoundError, (e) => e.details.orderId === ORDER_ID);
   });
 
-  it.each([
-    ['exactly at the deadline', TTL_SECONDS],
-    ['after the deadline', TTL_SECONDS + 1],
-  ])('When a pending order is paid %s, then it is not payable', (_, seconds) => {
-    given([orderPlaced])
-      .when(initiatePayment('pay-1', seconds))
-      .thenThrows(
-        OrderNotPayableError,
-        (e) => e.details.status === 'PENDING' && e.details.expiresAt === EXPIRES_AT,
-      );
-  });
-
   it.each(ended)('When the order is %s, then it is not payable', (status, events) => {
     given(events)
       .when(initiatePayment('pay-9'))
@@ -169,12 +156,6 @@ describe('CancelOrder', () => {
     given([orderPlaced, paymentInitiated('pay-1')])
       .when(cancelOrder(30))
       .then([orderCancelled(30)]);
-  });
-
-  it('When a pending order is cancelled after its deadline but before it expired, then it is cancelled', () => {
-    given([orderPlaced])
-      .when(cancelOrder(TTL_SECONDS + 5))
-      .then([orderCancelled(TTL_SECONDS + 5)]);
   });
 
   it('When there is no order, then it is not found', () => {
