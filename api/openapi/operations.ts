@@ -127,7 +127,11 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/orders/{orderId}/payments',
     tag: 'orders',
     summary: 'Start a payment attempt',
-    description: "Another user's order is 404; an admin token may act on any order (support).",
+    description:
+      '409 ORDER_NOT_PAYABLE unless the order is PENDING. An order found at or past its ' +
+      '`expiresAt` is EXPIRED: the attempt records its expiry, gives its stock back and answers ' +
+      "that 409 with `details.status` EXPIRED. Another user's order is 404; an admin token may " +
+      'act on any order (support).',
     access: 'customer',
     params: orderId,
     body: emptyBody,
@@ -140,7 +144,11 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/orders/{orderId}/cancel',
     tag: 'orders',
     summary: 'Cancel a PENDING order; its stock goes back',
-    description: "Another user's order is 404; an admin token may act on any order (support).",
+    description:
+      '409 ORDER_NOT_CANCELLABLE unless the order is PENDING. An order found at or past its ' +
+      '`expiresAt` is EXPIRED: the cancel records its expiry, gives its stock back and answers ' +
+      "that 409 with `details.status` EXPIRED. Another user's order is 404; an admin token may " +
+      'act on any order (support).',
     access: 'customer',
     params: orderId,
     body: emptyBody,
@@ -155,10 +163,13 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "The payment provider's result of an attempt",
     description:
       'SUCCEEDED confirms a PENDING order; FAILED marks the attempt failed; a success for an ' +
-      'EXPIRED or CANCELLED order, or a second success, is refunded. The answer tells what the ' +
-      'delivered transaction did: an attempt already paid stays COMPLETED on the order even when ' +
-      'a later transaction for it failed or was refunded. The same transactionId again answers ' +
-      'the same result and changes nothing; the same transactionId for another attempt is a 400.',
+      'EXPIRED or CANCELLED order, or a second success, is refunded. An order still PENDING at ' +
+      'or past its `expiresAt` is EXPIRED: the callback records its expiry first (a success is ' +
+      'then refunded and its stock given back), whether or not the timeout has fired yet. The ' +
+      'answer tells what the delivered transaction did: an attempt already paid stays COMPLETED ' +
+      'on the order even when a later transaction for it failed or was refunded. The same ' +
+      'transactionId again answers the same result and changes nothing; the same transactionId ' +
+      'for another attempt is a 400.',
     access: 'signature',
     body: paymentCallbackBody,
     answer: { status: 200, description: 'the outcome', schema: answer.callbackAnswer },

@@ -111,7 +111,7 @@ export function registerCollectors(registry: Registry, sources: CollectorSources
     gauge(
       registry,
       'flashsale_saga_timers',
-      'Reservation timers of the saga by status: PENDING (waiting), FIRED (expired the order), DONE (paid or cancelled first)',
+      'Reservation timers of the saga by status: PENDING (waiting), FIRED (expired the order), DONE (ended first: paid, cancelled, or expired by a command past the deadline)',
       ['status'],
       async (set) => {
         const counts = await sagaTimers();
