@@ -80,7 +80,9 @@ export const OPERATIONS: readonly Operation[] = [
     description:
       'Served by the purchase fast path (api/fast-purchase.ts) ahead of express, with the same ' +
       'validation and errors. The same Idempotency-Key from the same user with the same body ' +
-      'answers the first answer again; with another body, 409 IDEMPOTENCY_KEY_REUSED.',
+      'answers the first answer again, as it was then (PENDING at revision 0, even if the order ' +
+      'has since been paid, cancelled or expired: GET the order for where it stands); with ' +
+      'another body, 409 IDEMPOTENCY_KEY_REUSED.',
     access: 'customer',
     headers: [
       {
