@@ -164,6 +164,12 @@ export async function startSystem(
       if (config.roles.includes('api')) {
         const watcher = every(1_000, 'hot inventory check', ensureLoaded, logger);
         closers.push({ name: 'inventory watcher', close: () => watcher.stop() });
+        // A reconnect may be to a Redis that restarted: look at once, not at the next tick.
+        redis.on('ready', () => {
+          ensureLoaded().catch((err: unknown) =>
+            logger.warn({ err }, 'hot inventory check failed after Redis reconnected'),
+          );
+        });
       }
       rateLimiter = new RedisRateLimiter(redis, { prefix: config.redisKeyPrefix });
       const log = logger.child({ component: 'commands' });

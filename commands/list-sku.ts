@@ -1,9 +1,9 @@
 import { ConcurrencyError, SkuExistsError, UnavailableError } from '../domain/errors';
 import { decideSku, type SkuState } from '../domain/sku';
 import type { ListSku } from '../domain/sku/commands';
-import { skuStreamId } from '../domain/sku/events';
+import { skuStreamId, type SkuEvent } from '../domain/sku/events';
 import { withMetadata, type Clock, type CommandContext } from './context';
-import { beforeAppend, requireLoaded } from './before-append';
+import { beforeAppend } from './before-append';
 import { loadSku } from './sku-stream';
 import type { EventStore, ReservationStore, SkuInventory } from './ports';
 
@@ -30,10 +30,13 @@ export function makeListSku(deps: {
   eventStore: EventStore;
   reservations: ReservationStore;
   clock: Clock;
+  /** How long a listing sent again waits for the rebuild it asked for. */
+  rebuildWaitMs?: number;
 }) {
+  const rebuildWaitMs = deps.rebuildWaitMs ?? 10_000;
   return async function listSku(input: ListSkuInput, context: CommandContext): Promise<SkuView> {
-    const { state, revision } = await loadSku(deps.eventStore, input.skuId);
-    if (state.status === 'LISTED') return finishListing(input, state, revision);
+    const { state, events: recorded } = await loadSku(deps.eventStore, input.skuId);
+    if (state.status === 'LISTED') return finishListing(input, state, recorded);
     const events = decideSku({ type: 'ListSku', data: { ...input, now: deps.clock() } }, state);
     // Redis answers before anything is recorded.
     await beforeAppend(deps.reservations.getSku(input.skuId), input.skuId);
@@ -45,23 +48,36 @@ export function makeListSku(deps: {
       if (error instanceof ConcurrencyError) throw exists(input.skuId);
       throw error;
     }
-    return putOnSale(input, events.length - 1, 'always');
+    return putOnSale(input, events.length - 1);
   };
 
-  /** The same listing sent again after Redis failed it: put on sale what was recorded. */
-  async function finishListing(input: ListSkuInput, state: ListedSku, revision: number) {
+  /**
+   * The same listing sent again, and the SKU is not in Redis: Redis failed between the two writes,
+   * or lost this SKU's keys alone. Its counts are not the listing's: orders may have reserved and
+   * bought units since, and they live in the order streams. So Redis is told it lost data, and
+   * the rebuild from the event store that follows (within a second or two, by the inventory
+   * watcher of the api role) puts the SKU back with its true counts.
+   */
+  async function finishListing(input: ListSkuInput, state: ListedSku, events: SkuEvent[]) {
     const onSale = await beforeAppend(deps.reservations.getSku(input.skuId), input.skuId);
-    if (onSale || !isListingOnly(state, revision, input)) throw exists(input.skuId);
-    // Absent because Redis lost its data? Then the rebuild puts it back with its true counts.
-    await requireLoaded(deps.reservations, input.skuId);
-    return putOnSale(input, revision, 'if absent');
+    if (onSale || !isSameListing(state, events, input)) throw exists(input.skuId);
+    await beforeAppend(deps.reservations.markLost(), input.skuId);
+    const deadline = Date.now() + rebuildWaitMs;
+    while (!(await beforeAppend(deps.reservations.isLoaded(), input.skuId))) {
+      if (Date.now() > deadline) {
+        throw new UnavailableError(
+          'the hot inventory is being rebuilt from the event store: send the same listing again',
+          { skuId: input.skuId },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const sku = await beforeAppend(deps.reservations.getSku(input.skuId), input.skuId);
+    if (!sku) throw new UnavailableError('the SKU is not back on sale yet', { skuId: input.skuId });
+    return { ...sku, stock: sku.stocked };
   }
 
-  async function putOnSale(
-    input: ListSkuInput,
-    revision: number,
-    mode: 'always' | 'if absent',
-  ): Promise<SkuView> {
+  async function putOnSale(input: ListSkuInput, revision: number): Promise<SkuView> {
     const sku: SkuInventory = {
       skuId: input.skuId,
       name: input.name,
@@ -74,11 +90,8 @@ export function makeListSku(deps: {
       revision,
     };
     try {
-      if (mode === 'always') await deps.reservations.putSku(sku);
-      // A concurrent retry put it first: that one answers 201, this one SKU_EXISTS.
-      else if (!(await deps.reservations.restoreSku(sku, new Map()))) throw exists(input.skuId);
+      await deps.reservations.putSku(sku);
     } catch (error) {
-      if (error instanceof SkuExistsError) throw error;
       throw new UnavailableError(
         'the SKU was recorded but cannot be put on sale until Redis answers: send the same listing again',
         { skuId: input.skuId, cause: (error as Error).message },
@@ -90,14 +103,17 @@ export function makeListSku(deps: {
 
 const exists = (skuId: string) => new SkuExistsError(`SKU ${skuId} exists`, { skuId });
 
-/** The stream holds this very listing and nothing since (no restock, so no sale either). */
-function isListingOnly(state: ListedSku, revision: number, input: ListSkuInput): boolean {
+/** The stream's listing is this one: the same name, price, currency, limit and first stock. */
+function isSameListing(state: ListedSku, events: SkuEvent[], input: ListSkuInput): boolean {
+  const [listed, next] = events;
+  const listedAt = listed?.type === 'SkuListed' ? listed.data.listedAt : undefined;
+  const firstStock =
+    next?.type === 'SkuRestocked' && next.data.restockedAt === listedAt ? next.data.quantity : 0;
   return (
-    revision === (input.stock > 0 ? 1 : 0) &&
     state.name === input.name &&
     state.price === input.price &&
     state.currency === input.currency &&
     state.perUserLimit === (input.perUserLimit ?? null) &&
-    state.stocked === input.stock
+    firstStock === input.stock
   );
 }

@@ -16,8 +16,10 @@ export const RESTORE_SETTLE_MS = 1_000;
 
 /**
  * Keeps Redis loaded: when its marker is gone (a restart without persistence, a flush), takes the
- * restore lock and rebuilds from the event store. Purchases meanwhile answer 503 (the reserve
- * script refuses until the marker is back).
+ * restore lock and rebuilds from the event store. When the marker names another lifetime of the
+ * Redis server (it restarted from a snapshot or an append-only file, or a replica took over), what
+ * Redis holds may be older than the event store: it is dropped, marker first, and rebuilt whole.
+ * Purchases meanwhile answer 503 (the reserve script refuses until the marker is back).
  *
  * The rebuild first waits `settleMs`: a purchase reserved in Redis just before the loss may still
  * be appending its OrderPlaced, and a fold that read the event store before that append landed
@@ -35,10 +37,16 @@ export function makeEnsureInventoryLoaded(deps: {
   const restore = makeRestoreInventory(deps);
   const settleMs = deps.settleMs ?? RESTORE_SETTLE_MS;
   return async function ensureInventoryLoaded(): Promise<boolean> {
-    if (await deps.reservations.isLoaded()) return false;
+    if ((await deps.reservations.loadState()) === 'loaded') return false;
     if (!(await deps.reservations.lockRestore(120_000))) return false;
     try {
       const started = Date.now();
+      // Another process may have finished a rebuild between the look above and the lock.
+      const state = await deps.reservations.loadState();
+      if (state === 'loaded') return false;
+      // Loaded in another lifetime of the server: counters that may be older than the events
+      // (a snapshot, a lagging replica) must not be kept, so everything is rebuilt.
+      if (state === 'stale') await deps.reservations.dropHotInventory();
       // An empty store has no SKU listed, so nothing can have been reserved: no wait.
       if (settleMs > 0 && (await deps.eventStore.headPosition()) > 0n) {
         await new Promise((r) => setTimeout(r, settleMs));

@@ -90,9 +90,20 @@ export interface ReservationStore {
     orderId: string;
     placedAt: Date;
   }): Promise<boolean>;
-  /** Whether the hot inventory was loaded from the event store (false after Redis lost it). */
+  /**
+   * Whether Redis holds the hot inventory as loaded from the event store: `absent` after Redis
+   * lost it (a restart without persistence, a flush), `stale` when it was loaded in another
+   * lifetime of the Redis server (a restart from a snapshot or an append-only file, a failover to
+   * a replica): what it holds may be older than the event store, and is dropped and rebuilt.
+   */
+  loadState(): Promise<'loaded' | 'absent' | 'stale'>;
+  /** loadState() is `loaded`. */
   isLoaded(): Promise<boolean>;
   markLoaded(): Promise<void>;
+  /** Removes the marker: Redis lost data, and the next inventory check rebuilds what is missing. */
+  markLost(): Promise<void>;
+  /** Drops every key of the hot inventory, the marker first (before a rebuild from events). */
+  dropHotInventory(): Promise<number>;
   /** One restorer at a time across processes; the lock lapses after `ms`. */
   lockRestore(ms: number): Promise<boolean>;
   unlockRestore(): Promise<void>;

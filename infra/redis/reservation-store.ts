@@ -54,6 +54,8 @@ const MAX_SETTLE_ATTEMPTS = 5;
  * EVALSHA, with ioredis falling back to EVAL on NOSCRIPT), so each is atomic and a reserve is one
  * round trip. Scripts receive every key in KEYS and never build key names themselves.
  */
+export type LoadState = Awaited<ReturnType<ReservationStore['loadState']>>;
+
 export class RedisReservationStore implements ReservationStore {
   private readonly keys: Keys;
   private readonly scripts: Scripts;
@@ -219,12 +221,49 @@ export class RedisReservationStore implements ReservationStore {
     return (await this.call(this.redis.set(key, value, 'EX', left, 'NX'))) === 'OK';
   }
 
-  async isLoaded(): Promise<boolean> {
-    return (await this.call(this.redis.exists(this.keys.epoch))) === 1;
+  async loadState(): Promise<LoadState> {
+    const [marker, runId] = await Promise.all([
+      this.call(this.redis.get(this.keys.epoch)),
+      this.serverRunId(),
+    ]);
+    if (marker === null) return 'absent';
+    return marker === runId ? 'loaded' : 'stale';
   }
 
+  async isLoaded(): Promise<boolean> {
+    return (await this.loadState()) === 'loaded';
+  }
+
+  /** The marker names the Redis server lifetime it was loaded in (see loadState). */
   async markLoaded(): Promise<void> {
-    await this.call(this.redis.set(this.keys.epoch, new Date().toISOString()));
+    await this.call(this.redis.set(this.keys.epoch, await this.serverRunId()));
+  }
+
+  async markLost(): Promise<void> {
+    await this.call(this.redis.del(this.keys.epoch));
+  }
+
+  async dropHotInventory(): Promise<number> {
+    // The marker first: from then on no reserve runs on what is left while the rest goes.
+    let dropped = await this.call(this.redis.del(this.keys.epoch));
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.call(
+        this.redis.scan(cursor, 'MATCH', this.keys.all, 'COUNT', 1000),
+      );
+      cursor = next;
+      const doomed = keys.filter((key) => key !== this.keys.restoring);
+      if (doomed.length > 0) dropped += await this.call(this.redis.del(...doomed));
+    } while (cursor !== '0');
+    return dropped;
+  }
+
+  /** Changes whenever the server restarts (from a snapshot or not) or another one takes over. */
+  private async serverRunId(): Promise<string> {
+    const info = await this.call(this.redis.info('server'));
+    const runId = /^run_id:(\w+)/m.exec(info)?.[1];
+    if (!runId) throw new UnavailableError('Redis INFO does not name its run_id');
+    return runId;
   }
 
   async lockRestore(ms: number): Promise<boolean> {
