@@ -80,7 +80,11 @@ export async function startSystem(
 
   try {
     const mysql = parseMysqlUrl(config.mysqlUrl);
-    const applied = await migrateDatabase(mysql);
+    const applied = await migrateDatabase(mysql).catch((error: Error) => {
+      throw new Error(`MySQL at ${mysql.host}:${mysql.port} (MYSQL_URL) could not be prepared`, {
+        cause: error,
+      });
+    });
     if (applied.length > 0) logger.info({ applied }, 'schema migrated');
     const db = connectMysql(mysql, { pool: { min: 0, max: 20 } });
     closers.push({ name: 'mysql', close: () => db.destroy() });
@@ -384,7 +388,13 @@ function keepStarting(
 
 function listen(server: Server, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new Error(`PORT ${port} cannot be listened on`, { cause: error })
+          : error,
+      ),
+    );
     server.listen(port, () => resolve(server));
   });
 }

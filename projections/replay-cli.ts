@@ -7,7 +7,7 @@
 import { commandLine, oneOf, parseFlags } from '../infra/cli/args';
 import { eventStoreChoice } from '../infra/cli/event-store-choice';
 import { DEFAULT_MYSQL_URL } from '../infra/config/defaults';
-import { connectMysql, migrateDatabase, parseMysqlUrl } from '../infra/db';
+import { connectMysql, migrateDatabase, parseMysqlUrl, requireDatabase } from '../infra/db';
 import { openEventStore } from '../infra/eventstore';
 import { createLogger } from '../infra/log';
 import { PROJECTION_NAMES } from './all';
@@ -42,6 +42,8 @@ const { projections, store } = commandLine(USAGE, (argv) => {
 
 async function main() {
   const target = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
+  // A mistyped name is an error, not a new empty database "rebuilt from 0 events".
+  await requireDatabase(target);
   await migrateDatabase(target);
   const db = connectMysql(target, { pool: { min: 0, max: 6 } });
   const eventStore = openEventStore(store, db);

@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import { makeSkuAudit } from '../../commands/audit-sku';
 import { orderStreamId } from '../../domain/order/events';
 import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../config/defaults';
-import { connectMysql, parseMysqlUrl, readLedger } from '../db';
+import { connectMysql, parseMysqlUrl, readLedger, requireDatabase } from '../db';
 import { openEventStore } from '../eventstore';
 import { RedisReservationStore } from '../redis';
 import { commandLine, UsageError } from './args';
@@ -40,9 +40,9 @@ const [what, id, store] = commandLine(USAGE, (argv) => {
 });
 
 async function main() {
-  const db = connectMysql(parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL), {
-    pool: { min: 0, max: 4 },
-  });
+  const target = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
+  await requireDatabase(target);
+  const db = connectMysql(target, { pool: { min: 0, max: 4 } });
   const eventStore = openEventStore(store, db);
   const redis = new Redis(process.env.REDIS_URL || DEFAULT_REDIS_URL, { lazyConnect: true });
   try {

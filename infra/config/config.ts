@@ -10,8 +10,16 @@ import {
 export const ROLES = ['api', 'relay', 'projector', 'saga'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** A whole number written in decimal digits: not ' ', '0x10', '1e3' or '12.0', which Number() takes. */
+const whole = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 // 0 asks the OS for a free port (tests start servers that way).
-const port = z.coerce.number().int().min(0).max(65_535);
+const port = whole(0, 65_535);
 
 const url = (protocols: string[]) =>
   z.string().refine(
@@ -62,7 +70,7 @@ const roles = z
   .pipe(z.array(z.enum(ROLES)).min(1, 'name at least one role'));
 
 // Requests per second and burst size of a token bucket; 0 turns that limit off.
-const rate = z.coerce.number().int().min(0).max(1_000_000);
+const rate = whole(0, 1_000_000);
 
 const secret = z.string().min(16, 'must be at least 16 characters');
 
@@ -73,11 +81,11 @@ const schema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).default(DEFAULT_REDIS_URL),
   KAFKA_BROKERS: brokers.default([DEFAULT_KAFKA_BROKERS]),
   ...eventStoreFields,
-  EVENT_STORE_WRITERS: z.coerce.number().int().min(1).max(16).default(1),
+  EVENT_STORE_WRITERS: whole(1, 16).default(1),
   JWT_SECRET: secret.optional(),
   PAYMENT_WEBHOOK_SECRET: secret.optional(),
-  RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
-  ORPHAN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  RESERVATION_TTL_SECONDS: whole(1, 86_400).default(900),
+  ORPHAN_GRACE_SECONDS: whole(1, 3_600).default(30),
   ROLES: roles.default([...ROLES]),
   REDIS_KEY_PREFIX: z
     .string()

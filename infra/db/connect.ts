@@ -23,7 +23,18 @@ export function connectMysql(
     },
     pool: options.pool ?? { min: 0, max: 10 },
     acquireConnectionTimeout: 10_000,
+    log: { warn: knexSays, error: knexSays, deprecate: knexSays, debug: () => undefined },
   });
+}
+
+/**
+ * knex's own messages go to stderr as one line, never to stdout, where the service writes its JSON
+ * log. A connection it could not get is left out: the failed query reports it to its caller.
+ */
+function knexSays(message: unknown): void {
+  const text = String(message instanceof Error ? message.message : message).split('\n')[0]!;
+  if (text.startsWith('Acquire connection error')) return;
+  process.stderr.write(`knex: ${text}\n`);
 }
 
 /** Creates the database when it is missing; a no-op otherwise. */
@@ -36,5 +47,36 @@ export async function ensureDatabase(target: MysqlTarget): Promise<void> {
     );
   } finally {
     await server.destroy();
+  }
+}
+
+/**
+ * Whether the database exists, for the command-line tools that read one and must not create it
+ * (a mistyped name would otherwise be created empty and read as "nothing there"). A server that
+ * does not answer is an error naming MYSQL_URL.
+ */
+export async function databaseExists(target: MysqlTarget): Promise<boolean> {
+  const server = connectMysql(target, { pool: { min: 0, max: 1 }, withDatabase: false });
+  try {
+    const [rows] = (await server.raw(
+      'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [target.database],
+    )) as [{ name: string }[]];
+    return rows.length > 0;
+  } catch (error) {
+    throw new Error(
+      `MySQL at ${target.host}:${target.port} (MYSQL_URL) did not answer: ${(error as Error).message}`,
+    );
+  } finally {
+    await server.destroy();
+  }
+}
+
+/** Fails with a message naming MYSQL_URL unless the database exists. */
+export async function requireDatabase(target: MysqlTarget): Promise<void> {
+  if (!(await databaseExists(target))) {
+    throw new Error(
+      `database ${target.database} does not exist on ${target.host}:${target.port} (MYSQL_URL names it)`,
+    );
   }
 }

@@ -66,6 +66,10 @@ describe('configuration', () => {
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
+    ['PORT', ' '],
+    ['PORT', '0x10f0'],
+    ['PORT', '1e3'],
+    ['ORPHAN_GRACE_SECONDS', '3.0'],
     ['MYSQL_URL', 'postgres://x/y'],
     ['MYSQL_URL', 'not a url'],
     ['MYSQL_URL', 'mysql://root@127.0.0.1:3306'],

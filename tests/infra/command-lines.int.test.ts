@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { connectMysql, parseMysqlUrl } from '../../infra/db';
+import { connectMysql, databaseExists, ensureDatabase, parseMysqlUrl } from '../../infra/db';
 import { TEST_MYSQL_URL } from '../support/mysql';
 
 const root = join(__dirname, '..', '..');
@@ -118,6 +118,7 @@ describe('the command lines of the programs', () => {
       const database = `t_cli_${randomBytes(4).toString('hex')}`;
       const url = new URL(TEST_MYSQL_URL);
       url.pathname = `/${database}`;
+      await ensureDatabase(parseMysqlUrl(url.toString()));
       try {
         const { code, stdout, stderr } = await run(program, args, {
           MYSQL_URL: url.toString(),
@@ -137,6 +138,24 @@ describe('the command lines of the programs', () => {
         await server.raw('DROP DATABASE IF EXISTS ??', [database]);
         await server.destroy();
       }
+    },
+  );
+
+  it.each([
+    ['projections/replay-cli.ts', [], /replay failed: database t_cli_missing_\w+ does not exist/],
+    ['infra/cli/audit.ts', ['sku', 'X'], /audit failed: database t_cli_missing_\w+ does not exist/],
+  ])(
+    'When MYSQL_URL names a database that does not exist, then %s says so, exits 1 and creates nothing',
+    async (program, args, refused) => {
+      const database = `t_cli_missing_${randomBytes(4).toString('hex')}`;
+      const url = new URL(TEST_MYSQL_URL);
+      url.pathname = `/${database}`;
+      const { code, stdout, stderr } = await run(program, args, { MYSQL_URL: url.toString() });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(refused);
+      expect(stderr).toMatch(/MYSQL_URL/);
+      expect(stdout).toBe('');
+      expect(await databaseExists(parseMysqlUrl(url.toString()))).toBe(false);
     },
   );
 });
