@@ -46,6 +46,7 @@ export function createRebuilder(deps: {
   const log = deps.logger.child({ component: 'rebuild' });
   let running: Promise<void> | undefined;
   let runningJob: { jobId: string; projections: string[] } | undefined;
+  let starting: Promise<{ jobId: string }> | undefined;
 
   /** Each projection has tables of its own: their writes go on side by side. */
   async function applyPage(projections: Projection[], events: RecordedEvent[]) {
@@ -130,6 +131,59 @@ export function createRebuilder(deps: {
     log.info({ projections: projections.map((p) => p.name), processed }, 'rebuild swapped in');
   }
 
+  async function begin(names?: readonly string[]): Promise<{ jobId: string }> {
+    const projections = projectionsNamed(names).map((p) => p.name);
+    if (runningJob) return { jobId: runningJob.jobId };
+    // A job whose process died says RUNNING for ever: one not heard of for a minute is over.
+    await deps
+      .db('projection_jobs')
+      .where({ status: 'RUNNING' })
+      .andWhere('updated_at', '<', new Date(Date.now() - 60_000))
+      .update({
+        status: 'FAILED',
+        error: 'the process running it stopped',
+        updated_at: new Date(),
+      });
+    // Another process's rebuild (the stale ones are over, above): asking again answers it.
+    const elsewhere = await deps
+      .db('projection_jobs')
+      .where({ status: 'RUNNING' })
+      .orderBy('created_at', 'desc')
+      .first('job_id');
+    if (elsewhere) return { jobId: String(elsewhere.job_id) };
+    const jobId = randomUUID();
+    runningJob = { jobId, projections };
+    const now = new Date();
+    await deps.db('projection_jobs').insert({
+      job_id: jobId,
+      projections: JSON.stringify(projections),
+      status: 'RUNNING',
+      processed: 0,
+      total: 0,
+      created_at: now,
+      updated_at: now,
+    });
+    let lastWrite = 0;
+    running = run(projections, (p) => {
+      if (Date.now() - lastWrite < 250) return;
+      lastWrite = Date.now();
+      update(jobId, p).catch((e) => log.warn({ err: e }, 'job progress not saved'));
+    })
+      .then(async () => {
+        const head = Number(await deps.eventStore.headPosition());
+        await update(jobId, { status: 'SUCCEEDED', processed: head, total: head });
+      })
+      .catch(async (error: unknown) => {
+        log.error({ err: error, jobId }, 'rebuild failed');
+        await update(jobId, { status: 'FAILED', error: String((error as Error).message) });
+      })
+      .finally(() => {
+        running = undefined;
+        runningJob = undefined;
+      });
+    return { jobId };
+  }
+
   async function update(jobId: string, fields: Record<string, unknown>) {
     await deps
       .db('projection_jobs')
@@ -143,57 +197,12 @@ export function createRebuilder(deps: {
      * Starts a rebuild in the background and answers its job id at once. While one runs, asking
      * again answers that job: two rebuilds would only race each other's tables.
      */
-    async start(names?: readonly string[]): Promise<{ jobId: string }> {
-      const projections = projectionsNamed(names).map((p) => p.name);
-      if (runningJob) return { jobId: runningJob.jobId };
-      // A job whose process died says RUNNING for ever: one not heard of for a minute is over.
-      await deps
-        .db('projection_jobs')
-        .where({ status: 'RUNNING' })
-        .andWhere('updated_at', '<', new Date(Date.now() - 60_000))
-        .update({
-          status: 'FAILED',
-          error: 'the process running it stopped',
-          updated_at: new Date(),
-        });
-      // Another process's rebuild (the stale ones are over, above): asking again answers it.
-      const elsewhere = await deps
-        .db('projection_jobs')
-        .where({ status: 'RUNNING' })
-        .orderBy('created_at', 'desc')
-        .first('job_id');
-      if (elsewhere) return { jobId: String(elsewhere.job_id) };
-      const jobId = randomUUID();
-      runningJob = { jobId, projections };
-      const now = new Date();
-      await deps.db('projection_jobs').insert({
-        job_id: jobId,
-        projections: JSON.stringify(projections),
-        status: 'RUNNING',
-        processed: 0,
-        total: 0,
-        created_at: now,
-        updated_at: now,
+    start(names?: readonly string[]): Promise<{ jobId: string }> {
+      // Two requests at once in this process share one start, and so one job.
+      starting ??= begin(names).finally(() => {
+        starting = undefined;
       });
-      let lastWrite = 0;
-      running = run(projections, (p) => {
-        if (Date.now() - lastWrite < 250) return;
-        lastWrite = Date.now();
-        update(jobId, p).catch((e) => log.warn({ err: e }, 'job progress not saved'));
-      })
-        .then(async () => {
-          const head = Number(await deps.eventStore.headPosition());
-          await update(jobId, { status: 'SUCCEEDED', processed: head, total: head });
-        })
-        .catch(async (error: unknown) => {
-          log.error({ err: error, jobId }, 'rebuild failed');
-          await update(jobId, { status: 'FAILED', error: String((error as Error).message) });
-        })
-        .finally(() => {
-          running = undefined;
-          runningJob = undefined;
-        });
-      return { jobId };
+      return starting;
     },
     async job(jobId: string): Promise<Job | null> {
       const row = await deps.db('projection_jobs').where({ job_id: jobId }).first();

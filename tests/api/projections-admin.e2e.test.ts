@@ -30,6 +30,15 @@ describe('the projection admin API', () => {
     });
   });
 
+  it('When two rebuilds are posted at once, then both are answered with the one job, which succeeds', async () => {
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => t.http.post('/v1/admin/projections/rebuild', {}, { token: t.admin })),
+    );
+    expect([a!.status, b!.status]).toEqual([202, 202]);
+    expect(b!.body.jobId).toBe(a!.body.jobId);
+    expect(await job(a!.body.jobId)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
   it.each([
     ['malformed JSON', '{"projections": ['],
     ['a JSON array', '[]'],
