@@ -227,6 +227,7 @@ export async function startSystem(
         eventStore,
         kafka,
         db,
+        database: mysql.database,
         topicPrefix: config.kafkaTopicPrefix,
         logger,
       });

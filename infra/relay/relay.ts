@@ -11,8 +11,12 @@ export type RelayDeps = {
   db: Knex;
   topicPrefix: string;
   logger: Logger;
+  /** The database's name: one relay per database publishes (a MySQL named lock). */
+  database: string;
   /** The checkpoint's name. */
   name?: string;
+  /** How often a relay standing by tries to take over. */
+  standbyMs?: number;
   partitions?: number;
   batchSize?: number;
   /** How long to wait for new events when caught up. */
@@ -26,6 +30,8 @@ export type RelayStatus = {
   /** The last failure, while it lasts; null once publishing works again. */
   failing: string | null;
   published: number;
+  /** Another relay holds the lead: this one publishes nothing until it can take over. */
+  standby: boolean;
 };
 
 const MAX_BACKOFF_MS = 5_000;
@@ -37,6 +43,12 @@ const MAX_BACKOFF_MS = 5_000;
  * applied) and never skips one. Readers of the MySQL store never see a later position before an
  * earlier one commits, so reading pages in position order is enough to never skip an event.
  * Failures (Kafka or the database away) are retried with capped backoff, for ever.
+ *
+ * One relay per database publishes: it holds a MySQL named lock on a connection of its own, and
+ * checks that connection before each batch. Another (a second process, a deployment's spare)
+ * stands by and takes over when that connection ends, from the checkpoint: two relays at once
+ * published every event twice. A leader that loses its connection right after the check may send
+ * one batch more, which projectors ignore like any redelivery.
  */
 export function startRelay(deps: RelayDeps) {
   const name = deps.name ?? 'relay';
@@ -44,7 +56,17 @@ export function startRelay(deps: RelayDeps) {
   const idleMs = deps.idleMs ?? 20;
   const topic = topicsFor(deps.topicPrefix).events;
   const log = deps.logger.child({ role: 'relay' });
-  const status: RelayStatus = { position: 0n, lastPublishedAt: null, failing: null, published: 0 };
+  const standbyMs = deps.standbyMs ?? 1_000;
+  const lock = `${deps.database}.relay.${name}`.slice(0, 64);
+  const status: RelayStatus = {
+    position: 0n,
+    lastPublishedAt: null,
+    failing: null,
+    published: 0,
+    standby: false,
+  };
+  /** The connection that holds the lock while this relay leads. */
+  let leading: unknown;
   const abort = new AbortController();
   let producer: Producer | undefined;
   let connected = false;
@@ -93,11 +115,64 @@ export function startRelay(deps: RelayDeps) {
     return last;
   }
 
+  /** Takes the lead, or keeps it: false while another relay holds it. */
+  async function lead(): Promise<boolean> {
+    if (leading) {
+      try {
+        await deps.db.raw('SELECT 1').connection(leading);
+        return true;
+      } catch {
+        // The connection, and the lock with it, is gone: take it again, or stand by.
+        await resign();
+      }
+    }
+    const connection = await deps.db.client.acquireConnection();
+    try {
+      const [[row]] = (await deps.db
+        .raw('SELECT GET_LOCK(?, 0) AS got', [lock])
+        .connection(connection)) as [{ got: number | null }[]];
+      if (row?.got === 1) {
+        leading = connection;
+        return true;
+      }
+    } catch (error) {
+      await deps.db.client.releaseConnection(connection);
+      throw error;
+    }
+    await deps.db.client.releaseConnection(connection);
+    return false;
+  }
+
+  async function resign(): Promise<void> {
+    const connection = leading;
+    leading = undefined;
+    if (!connection) return;
+    await deps.db
+      .raw('SELECT RELEASE_LOCK(?)', [lock])
+      .connection(connection)
+      .catch(() => undefined);
+    await deps.db.client.releaseConnection(connection).catch(() => undefined);
+  }
+
   async function loop() {
     let after: bigint | undefined;
     let backoff = 100;
     while (!abort.signal.aborted) {
       try {
+        const wasLeading = leading !== undefined;
+        if (!(await lead())) {
+          if (!status.standby) log.info({ lock }, 'another relay publishes; standing by');
+          status.standby = true;
+          // The leader's progress, for the lag this process reports.
+          status.position = await readCheckpoint(deps.db, name);
+          after = undefined;
+          await sleep(standbyMs);
+          continue;
+        }
+        if (status.standby) log.info({ lock }, 'relay took over publishing');
+        status.standby = false;
+        // Led by another relay until now: go on from where it left off.
+        if (!wasLeading) after = undefined;
         after ??= await readCheckpoint(deps.db, name);
         status.position = after;
         const next = await publish(after);
@@ -129,6 +204,7 @@ export function startRelay(deps: RelayDeps) {
       abort.abort();
       await running;
       await producer?.disconnect().catch(() => undefined);
+      await resign();
     },
   };
 }

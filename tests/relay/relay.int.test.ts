@@ -18,8 +18,16 @@ describe('the relay', () => {
   let consumer: Consumer;
   let relay: Relay | undefined;
 
-  const start = () =>
-    startRelay({ eventStore: store, kafka, db: database.db, topicPrefix: topics.prefix, logger });
+  const start = (standbyMs?: number) =>
+    startRelay({
+      eventStore: store,
+      kafka,
+      db: database.db,
+      database: database.target.database,
+      topicPrefix: topics.prefix,
+      logger,
+      standbyMs,
+    });
 
   async function appendMany(count: number, streams: number, label: string) {
     const tasks = Array.from({ length: streams }, async (_, s) => {
@@ -126,6 +134,27 @@ describe('the relay', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(received.length).toBe(before + 1_000);
     checkDelivery();
+  });
+
+  it('When a second relay runs beside the first, then it stands by: each event is published once, and it takes over when the first stops', async () => {
+    const before = received.length;
+    const spare = start(100);
+    try {
+      await appendMany(500, 10, 'pair');
+      await untilReceived(before + 500);
+      expect(spare.status().standby).toBe(true);
+      await relay!.stop();
+      relay = undefined;
+      await appendMany(300, 10, 'takeover');
+      await untilReceived(before + 800);
+      expect(spare.status().standby).toBe(false);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(received.length).toBe(before + 800);
+      checkDelivery();
+    } finally {
+      await relay?.stop();
+      relay = spare;
+    }
   });
 
   it('When a transaction is held open while later ones wait, then the held event is still delivered, and first', async () => {
