@@ -1,15 +1,16 @@
 import type { RecordedEvent } from '../commands/ports';
+import { settlePayment, type Payment, type PaymentStatus } from '../domain/order';
 import { field, isCount, isString, seen, sqlTime, type Projection, type Row } from './projection';
 
 /**
- * `payments`: every attempt, with its status and the transaction that gave it. Like the Order's
- * evolve, a status only moves up the ladder PENDING < FAILED < REFUNDED < COMPLETED (callbacks
- * arrive out of order; a paid order never shows its payment as failed). Each row counts the
- * events it applied (`events`), which `orders` counts too (`payment_events`): an order's view is
- * whole when the two agree.
+ * `payments`: every attempt, with its status and the transaction that gave it, settled by the
+ * Order's own rule (settlePayment): a status only moves up the ladder PENDING < FAILED <
+ * REFUNDED < COMPLETED (callbacks arrive out of order; a paid order never shows its payment as
+ * failed), and a refund the status does not show is kept in `refunds` (JSON: transaction ids).
+ * Each row counts the events it applied (`events`), which `orders` counts too
+ * (`payment_events`): an order's view is whole when the two agree.
  */
-const RANK: Record<string, number> = { PENDING: 0, FAILED: 1, REFUNDED: 2, COMPLETED: 3 };
-const SETTLES: Record<string, string> = {
+const SETTLES: Record<string, Exclude<PaymentStatus, 'PENDING'>> = {
   PaymentFailed: 'FAILED',
   PaymentCompleted: 'COMPLETED',
   PaymentRefunded: 'REFUNDED',
@@ -36,6 +37,7 @@ function evolve(event: RecordedEvent, rows: readonly Row[]): Row[] {
         updated_at: at,
         revision,
         events: 1,
+        refunds: null,
       },
     ];
   }
@@ -43,15 +45,28 @@ function evolve(event: RecordedEvent, rows: readonly Row[]): Row[] {
   if (!row || !status) return [...rows];
   const transactionId = field(data, 'transactionId', isString);
   const events = Number(row.events) + 1;
-  if (RANK[status]! < RANK[row.status as string]!) return [{ ...row, revision, events }];
+  const before: Payment = {
+    paymentId: row.payment_id as string,
+    amount: Number(row.amount),
+    currency: row.currency as string,
+    status: row.status as PaymentStatus,
+    ...(row.transaction_id ? { transactionId: row.transaction_id as string } : {}),
+    ...(row.refunds ? { refunds: JSON.parse(row.refunds as string) as string[] } : {}),
+  };
+  const after = settlePayment(before, transactionId, status);
+  const refunds = after.refunds ? JSON.stringify(after.refunds) : null;
+  if (after.status === before.status && after.transactionId === before.transactionId) {
+    return [{ ...row, refunds, revision, events }];
+  }
   const reason = (data as { reason?: unknown }).reason;
   return [
     {
       ...row,
-      status,
+      status: after.status,
       transaction_id: transactionId,
       reason:
         status === 'COMPLETED' ? null : typeof reason === 'string' ? reason.slice(0, 255) : null,
+      refunds,
       updated_at: sqlTime(event.recordedAt),
       revision,
       events,
@@ -85,6 +100,7 @@ export const paymentsProjection: Projection = {
     'updated_at',
     'revision',
     'events',
+    'refunds',
   ],
   group: (event) => field(event.data, 'paymentId', isString),
   evolve,

@@ -169,7 +169,8 @@ export const OPERATIONS: readonly Operation[] = [
       'or past its `expiresAt` is EXPIRED: the callback records its expiry first (a success is ' +
       'then refunded and its stock given back), whether or not the timeout has fired yet. The ' +
       'answer tells what the delivered transaction did: an attempt already paid stays COMPLETED ' +
-      'on the order even when a later transaction for it failed or was refunded. The same ' +
+      'on the order even when a later transaction for it failed or was refunded (a refund shows ' +
+      "in that payment's `refunds`). The same " +
       'transactionId again answers the same result and changes nothing; the same transactionId ' +
       'for another attempt is a 400.',
     access: 'signature',

@@ -80,6 +80,13 @@ export const orderView = z.object({
       amount: money,
       currency,
       transactionId: z.string().optional(),
+      refunds: z
+        .array(z.object({ transactionId: z.string(), amount: money, currency }))
+        .optional()
+        .describe(
+          'money sent back on other transactions of this attempt that its status does not show ' +
+            '(a second success on a paid attempt); absent when there are none',
+        ),
     }),
   ),
   revision: z.number().int(),

@@ -1,7 +1,7 @@
 import { loadOrder } from '../../commands/order-stream';
 import type { EventStore } from '../../commands/ports';
 import type { OrderState } from '../../domain/order';
-import type { OrderView } from './order-views';
+import { refundsOf, type OrderView } from './order-views';
 
 /**
  * An order as its own stream says it is (or was at revision `upTo`), in the shape of the read
@@ -41,6 +41,7 @@ export function orderViewOf(state: OrderState, revision: number): OrderView | nu
       amount: p.amount,
       currency: p.currency,
       ...(p.transactionId ? { transactionId: p.transactionId } : {}),
+      ...refundsOf(p.refunds, p.amount, p.currency),
     })),
     revision,
   };

@@ -17,6 +17,8 @@ export type OrderView = {
     amount: number;
     currency: string;
     transactionId?: string;
+    /** Refunds the status does not show: money sent back on other transactions of this attempt. */
+    refunds?: { transactionId: string; amount: number; currency: string }[];
   }[];
   revision: number;
 };
@@ -28,4 +30,16 @@ export interface OrderViews {
   get(orderId: string): Promise<OrderView | null>;
   /** A user's orders, newest first, strictly older than `before` (an order id) when given. */
   listForUser(page: OrderPage): Promise<OrderView[]>;
+}
+
+/** A payment's hidden refunds, in the view's shape: absent when there are none. */
+export function refundsOf(
+  transactionIds: string[] | string | null | undefined,
+  amount: number,
+  currency: string,
+) {
+  const ids =
+    typeof transactionIds === 'string' ? (JSON.parse(transactionIds) as string[]) : transactionIds;
+  if (!ids || ids.length === 0) return {};
+  return { refunds: ids.map((transactionId) => ({ transactionId, amount, currency })) };
 }

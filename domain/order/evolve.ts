@@ -1,6 +1,6 @@
 import { assertNever } from '../event';
 import type { OrderEvent, PaymentStatus } from './events';
-import { initialOrderState, lookup, type OrderState } from './state';
+import { initialOrderState, lookup, type OrderState, type Payment } from './state';
 
 /**
  * Events are facts, so evolve never throws. One the decider would never have produced (a payment
@@ -65,6 +65,24 @@ export function foldOrder(events: readonly OrderEvent[]): OrderState {
  */
 const rank: Record<PaymentStatus, number> = { PENDING: 0, FAILED: 1, REFUNDED: 2, COMPLETED: 3 };
 
+/** The attempt after one of its transactions; a refund it does not show stays in `refunds`. */
+export function settlePayment(
+  payment: Payment,
+  transactionId: string,
+  effect: Exclude<PaymentStatus, 'PENDING'>,
+): Payment {
+  const moves = rank[effect] >= rank[payment.status];
+  const hidden = moves
+    ? payment.status === 'REFUNDED' && payment.transactionId !== transactionId
+      ? payment.transactionId
+      : undefined
+    : effect === 'REFUNDED'
+      ? transactionId
+      : undefined;
+  const next = moves ? { ...payment, status: effect, transactionId } : payment;
+  return hidden ? { ...next, refunds: [...(payment.refunds ?? []), hidden] } : next;
+}
+
 function settle(
   state: OrderState,
   { paymentId, transactionId }: { paymentId: string; transactionId: string },
@@ -72,10 +90,9 @@ function settle(
 ): OrderState {
   if (state.status === 'NONE') return state;
   const payment = lookup(state.payments, paymentId);
-  const payments =
-    payment && rank[effect] >= rank[payment.status]
-      ? { ...state.payments, [paymentId]: { ...payment, status: effect, transactionId } }
-      : state.payments;
+  const payments = payment
+    ? { ...state.payments, [paymentId]: settlePayment(payment, transactionId, effect) }
+    : state.payments;
   const outcome = { paymentId, orderStatus: state.status, paymentStatus: effect };
   return { ...state, payments, transactions: { ...state.transactions, [transactionId]: outcome } };
 }

@@ -8,7 +8,7 @@ import { initialOrderState, type OrderState } from './state';
 export * from './commands';
 export * from './events';
 export { decideOrder } from './decide';
-export { evolveOrder, foldOrder } from './evolve';
+export { evolveOrder, foldOrder, settlePayment } from './evolve';
 export { transactionOutcome } from './outcome';
 export { orderNotCancellable, orderNotPayable } from './refusals';
 export {

@@ -7,6 +7,11 @@ export type Payment = {
   currency: string;
   status: PaymentStatus;
   transactionId?: string;
+  /**
+   * Refunded transactions of this attempt that do not give it its status: a second success on a
+   * paid attempt, or an earlier refund that a later one replaced. Money that went back all the same.
+   */
+  refunds?: string[];
 };
 
 /** What one provider transaction did, kept so that a redelivered callback gets the same answer. */

@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
-import type { OrderPage, OrderView, OrderViews } from '../../api/queries/order-views';
+import {
+  refundsOf,
+  type OrderPage,
+  type OrderView,
+  type OrderViews,
+} from '../../api/queries/order-views';
 import type { OrderStatus, PaymentStatus } from '../../domain/order';
 
 type OrderRow = {
@@ -23,6 +28,7 @@ type PaymentRow = {
   currency: string;
   transaction_id: string | null;
   events: number;
+  refunds: string | null;
 };
 
 /** An order folded from its own stream up to a revision (api/queries/order-from-store.ts). */
@@ -90,6 +96,7 @@ export class MysqlOrderViews implements OrderViews {
           amount: Number(p.amount),
           currency: p.currency,
           ...(p.transaction_id ? { transactionId: p.transaction_id } : {}),
+          ...refundsOf(p.refunds, Number(p.amount), p.currency),
         })),
         revision: Number(o.revision),
       };

@@ -177,6 +177,42 @@ describe('read your writes, and whole views while the read models catch up one b
     expect(behind.body.payments[0].transactionId).toBeUndefined();
   });
 
+  it('When a paid attempt is charged again and that money refunded, then the order shows the refund, from the read model and from the stream alike', async () => {
+    const { orderId, token } = await place('ryw-twice');
+    await payAndSucceed(orderId, token);
+    const [attempt] = (await streamOf(orderId)).filter((e) => e.type === 'PaymentInitiated');
+    const { paymentId, amount, currency } = attempt!.data as Record<string, unknown>;
+    const again = await t.callback({
+      paymentId,
+      orderId,
+      amount,
+      currency,
+      transactionId: `tx-${orderId}-again`,
+      status: 'SUCCEEDED',
+    });
+    expect(again.body).toMatchObject({ orderStatus: 'CONFIRMED', paymentStatus: 'REFUNDED' });
+    const events = await streamOf(orderId);
+    const payment = {
+      paymentId,
+      status: 'COMPLETED',
+      amount: 1200,
+      currency: 'EUR',
+      transactionId: `tx-${orderId}`,
+      refunds: [{ transactionId: `tx-${orderId}-again`, amount: 1200, currency: 'EUR' }],
+    };
+    // From the stream: the payments read model has not applied the refund yet.
+    await project(events, ['orders', 'order_items']);
+    await project(events.slice(0, 3), ['payments']);
+    const folded = await t.http.get(`/v1/orders/${orderId}`, { token });
+    expect(folded.body).toMatchObject({ status: 'CONFIRMED', revision: 3, payments: [payment] });
+    // From the read model, once it has.
+    await project(events, ['payments']);
+    const projected = await t.http.get(`/v1/orders/${orderId}`, { token });
+    expect(projected.body).toEqual(folded.body);
+    const [row] = await t.database.db('payments').where({ order_id: orderId });
+    expect(JSON.parse(row.refunds)).toEqual([`tx-${orderId}-again`]);
+  });
+
   it('When the read model is rebuilt, then it shows the very order its stream gave', async () => {
     const { orderId, token } = await place('ryw-payer');
     const attempt = async () => {

@@ -1,5 +1,11 @@
 import { AmountMismatchError, NotFoundError, ValidationError } from '../../domain/errors';
-import { foldOrder, orderDecider, transactionOutcome, type OrderEvent } from '../../domain/order';
+import {
+  foldOrder,
+  orderDecider,
+  settlePayment,
+  transactionOutcome,
+  type OrderEvent,
+} from '../../domain/order';
 import { spec } from '../support/decider-spec';
 import {
   ORDER_ID,
@@ -109,9 +115,14 @@ describe('RecordPaymentResult: refunds', () => {
       .when(paymentResult('pay-1', 'tx-2', 'SUCCEEDED', {}, 40))
       .then([paymentRefunded('pay-1', 'tx-2', 'ALREADY_PAID', 40)]);
     const state = foldOrder([...confirmed, paymentRefunded('pay-1', 'tx-2', 'ALREADY_PAID', 40)]);
-    expect(state.status === 'CONFIRMED' && state.payments['pay-1']).toMatchObject({
+    expect(state.status === 'CONFIRMED' && state.payments['pay-1']).toEqual({
+      paymentId: 'pay-1',
+      amount: TOTAL,
+      currency: 'EUR',
       status: 'COMPLETED',
       transactionId: 'tx-1',
+      // The money of tx-2 went back, though the attempt's status does not say so.
+      refunds: ['tx-2'],
     });
     expect(transactionOutcome(state, 'tx-2')).toEqual({
       paymentId: 'pay-1',
@@ -119,6 +130,32 @@ describe('RecordPaymentResult: refunds', () => {
       paymentStatus: 'REFUNDED',
     });
   });
+});
+
+describe('settlePayment: refunds the status does not show', () => {
+  const attempt = { paymentId: 'p', amount: 100, currency: 'EUR' };
+  it.each([
+    ['a refund after a completion', 'COMPLETED', 'REFUNDED', 'COMPLETED', 'tx-1', ['tx-2']],
+    ['a refund that replaces a refund', 'REFUNDED', 'REFUNDED', 'REFUNDED', 'tx-2', ['tx-1']],
+    ['a completion after a failure', 'FAILED', 'COMPLETED', 'COMPLETED', 'tx-2', undefined],
+    ['a failure after a completion', 'COMPLETED', 'FAILED', 'COMPLETED', 'tx-1', undefined],
+    ['a refund after a failure', 'FAILED', 'REFUNDED', 'REFUNDED', 'tx-2', undefined],
+  ] as const)(
+    'When %s comes, then the attempt shows it or keeps it in refunds',
+    (_, from, effect, status, tx, refunds) => {
+      const after = settlePayment(
+        { ...attempt, status: from, transactionId: 'tx-1' },
+        'tx-2',
+        effect,
+      );
+      expect(after).toEqual({
+        ...attempt,
+        status,
+        transactionId: tx,
+        ...(refunds ? { refunds } : {}),
+      });
+    },
+  );
 });
 
 describe('RecordPaymentResult: failure', () => {
@@ -152,7 +189,10 @@ describe('RecordPaymentResult: failure', () => {
 
   it('When an earlier failure arrives after the success, then the payment stays COMPLETED', () => {
     const state = foldOrder([...confirmed, paymentFailed('pay-1', 'tx-0')]);
-    expect(state.status === 'CONFIRMED' && state.payments['pay-1']).toMatchObject({
+    expect(state.status === 'CONFIRMED' && state.payments['pay-1']).toEqual({
+      paymentId: 'pay-1',
+      amount: TOTAL,
+      currency: 'EUR',
       status: 'COMPLETED',
       transactionId: 'tx-1',
     });

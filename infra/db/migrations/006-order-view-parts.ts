@@ -9,7 +9,7 @@ const PAYMENT_EVENTS =
  * its revision, and each `payments` row counts the events it applied: the view is whole when
  * they agree (the query API reads a mix from the order's stream instead). Rows projected before
  * are counted from the SQL event store (with EventStoreDB, whose events are not in SQL, they
- * stay 0; a rebuild counts them).
+ * stay 0; a rebuild counts them). Each `payments` row also keeps the refunds its status hides.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('orders', (t) => {
@@ -17,6 +17,9 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.schema.alterTable('payments', (t) => {
     t.integer('events').unsigned().notNullable().defaultTo(0);
+    // Refunds the attempt's status does not show (a second success on a paid attempt): a JSON
+    // array of transaction ids. Rows projected before have none; a rebuild finds them.
+    t.text('refunds').nullable();
   });
   await knex.raw(
     `UPDATE orders o SET payment_events = (
