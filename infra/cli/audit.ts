@@ -33,6 +33,9 @@ reads MYSQL_URL, REDIS_URL, REDIS_KEY_PREFIX and the event store EVENT_STORE nam
 default, or esdb at EVENTSTORE_CONNECTION_STRING)`;
 
 const [what, id, store] = commandLine(USAGE, (argv) => {
+  // It takes no flags (--help aside): name the one given rather than ask what to audit.
+  const flag = argv.find((arg) => arg.startsWith('--'));
+  if (flag) throw new UsageError(`unknown option '${flag}'`);
   const [kind, name, ...rest] = argv;
   if (kind !== 'order' && kind !== 'sku') throw new UsageError('audit what: order or sku?');
   if (!name || rest.length > 0) throw new UsageError(`audit ${kind} takes one id`);
@@ -44,7 +47,10 @@ async function main() {
   await requireDatabase(target);
   const db = connectMysql(target, { pool: { min: 0, max: 4 } });
   const eventStore = openEventStore(store, db);
-  const redis = new Redis(process.env.REDIS_URL || DEFAULT_REDIS_URL, { lazyConnect: true });
+  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  // Reported once, by the call that fails (below), not as ioredis's unhandled error event.
+  redis.on('error', () => undefined);
   try {
     if (what === 'order') {
       const events = await eventStore.readStream(orderStreamId(id));
@@ -71,7 +77,11 @@ async function main() {
       );
       return;
     }
-    await redis.connect();
+    await redis.connect().catch((error: Error) => {
+      throw new Error(
+        `Redis at ${new URL(redisUrl).host} (REDIS_URL) did not answer: ${error.message}`,
+      );
+    });
     const reservations = new RedisReservationStore(redis, {
       prefix: process.env.REDIS_KEY_PREFIX || 'fs',
     });
