@@ -114,13 +114,12 @@ export async function startSystem(
       { name: 'eventStore', check: () => eventStore.headPosition() },
     ];
     if (need.redis) {
+      const redisAbsent = `redis at ${new URL(config.redisUrl).host} (REDIS_URL) is not answering yet; /readyz answers 503 until it does`;
       const redis = createRedis(config.redisUrl);
       redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
       // The first attempt is waited for (bounded by its connect timeout); after that ioredis keeps
       // reconnecting in the background, and /readyz says whether it is there.
-      await redis
-        .connect()
-        .catch((error) => logger.warn({ err: error }, 'redis is not answering yet'));
+      await redis.connect().catch((error) => logger.warn({ err: error }, redisAbsent));
       closers.push({ name: 'redis', close: async () => redis.disconnect() });
       // The purchase path's reserve goes over a lean connection of its own (script-pipe.ts).
       const reservePipe =
@@ -130,9 +129,7 @@ export async function startSystem(
             })
           : undefined;
       if (reservePipe) {
-        await reservePipe
-          .connect()
-          .catch((error) => logger.warn({ err: error }, 'redis is not answering yet'));
+        await reservePipe.connect().catch((error) => logger.warn({ err: error }, redisAbsent));
         closers.push({ name: 'redis reserve connection', close: () => reservePipe.close() });
       }
       readiness.push({
