@@ -97,7 +97,10 @@ export interface ReservationStore {
    * a replica): what it holds may be older than the event store, and is dropped and rebuilt.
    */
   loadState(): Promise<'loaded' | 'absent' | 'stale'>;
-  /** loadState() is `loaded`. */
+  /**
+   * Whether the marker is there (one cheap call, for every SKU read): what the reserve script
+   * checks too. A stale one is found by loadState, which the inventory watcher asks every second.
+   */
   isLoaded(): Promise<boolean>;
   markLoaded(): Promise<void>;
   /** Removes the marker: Redis lost data, and the next inventory check rebuilds what is missing. */

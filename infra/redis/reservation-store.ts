@@ -231,7 +231,7 @@ export class RedisReservationStore implements ReservationStore {
   }
 
   async isLoaded(): Promise<boolean> {
-    return (await this.loadState()) === 'loaded';
+    return (await this.call(this.redis.exists(this.keys.epoch))) === 1;
   }
 
   /** The marker names the Redis server lifetime it was loaded in (see loadState). */
