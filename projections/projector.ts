@@ -1,6 +1,7 @@
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { ensureTopics } from '../infra/kafka/topics';
 import { batchDone } from '../infra/kafka/batch-done';
+import { CONSUMER_TIMING } from '../infra/kafka/client';
 import type { Knex } from 'knex';
 import type { RecordedEvent } from '../commands/ports';
 import { fromEventMessage, topicsFor } from '../infra/kafka/event-message';
@@ -57,6 +58,7 @@ export async function startProjectors(deps: ProjectorDeps) {
       groupId: groupId(deps.topicPrefix, projection.name),
       maxWaitTimeInMs: 50,
       retry: { retries: 10 },
+      ...CONSUMER_TIMING,
     });
     await consumer.connect();
     await consumer.subscribe({ topic: topics.events, fromBeginning: true });

@@ -24,3 +24,11 @@ export function createKafka(brokers: string[], logger: Logger, clientId = 'flash
       },
   });
 }
+
+/**
+ * Group membership timing of every consumer here. A process killed without leaving its group is
+ * only taken for gone after the session timeout, and until then its partitions wait: with
+ * kafkajs's 30 s, a projector restarted after SIGKILL consumed nothing for about half a minute.
+ * Batches are small and each ends with a heartbeat (batch-done.ts), so 10 s is ample.
+ */
+export const CONSUMER_TIMING = { sessionTimeout: 10_000, heartbeatInterval: 1_000 } as const;

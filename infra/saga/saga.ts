@@ -4,7 +4,7 @@ import { SYSTEM_ACTORS, type CommandContext } from '../../commands/context';
 import { timerChange } from '../../commands/saga/timers';
 import { retryDeadlocks } from '../db/retry-deadlocks';
 import { sqlTime } from '../db/sql-time';
-import { batchDone, ensureTopics, fromEventMessage, topicsFor } from '../kafka';
+import { batchDone, CONSUMER_TIMING, ensureTopics, fromEventMessage, topicsFor } from '../kafka';
 import type { Logger } from '../log';
 
 type Timer = { order_id: string; correlation_id: string | null; placed_event_id: string | null };
@@ -37,6 +37,7 @@ export async function startSaga(deps: SagaDeps) {
   const consumer = deps.kafka.consumer({
     groupId: `${deps.topicPrefix}saga`,
     maxWaitTimeInMs: 50,
+    ...CONSUMER_TIMING,
   });
   await consumer.connect();
   await consumer.subscribe({ topic: topicsFor(deps.topicPrefix).events, fromBeginning: true });
