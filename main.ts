@@ -159,10 +159,25 @@ export async function startSystem(
           metrics.redisRecoveries.inc();
           metrics.redisRecoveredReservations.inc(report.reservations);
           logger.warn(report, 'hot inventory rebuilt from the event store');
+          for (const { skuId, units } of report.oversold) {
+            logger.error(
+              { skuId, units },
+              'the events hold more units of this SKU reserved and sold than stocked (an oversell): it is back with none available; npm run audit -- sku shows it',
+            );
+          }
         },
       });
       if (redis.status === 'ready') await ensureLoaded();
       if (config.roles.includes('api')) {
+        // Purchases answer 503 while the hot inventory is rebuilt: so does readiness.
+        readiness.push({
+          name: 'hotInventory',
+          check: async () => {
+            if (!(await reservations.isLoaded())) {
+              throw new Error('being rebuilt from the event store');
+            }
+          },
+        });
         const watcher = every(1_000, 'hot inventory check', ensureLoaded, logger);
         closers.push({ name: 'inventory watcher', close: () => watcher.stop() });
         // A reconnect may be to a Redis that restarted: look at once, not at the next tick.

@@ -2,7 +2,17 @@ import { availableOf, hotInventoryFold } from '../domain/inventory';
 import type { EventStore, ReservationStore } from './ports';
 import { forEachEvent } from './read-all-events';
 
-export type RestoreReport = { skus: string[]; reservations: number; events: number };
+export type RestoreReport = {
+  skus: string[];
+  reservations: number;
+  events: number;
+  /**
+   * SKUs whose events hold more units reserved and sold than stocked (an oversell that happened,
+   * say while Redis served counters older than the events): put back with none available, so the
+   * rest of the catalogue can sell, and named here so that it is seen.
+   */
+  oversold: { skuId: string; units: number }[];
+};
 
 /** The hot inventory as the whole event store tells it, read page by page. */
 export async function foldEventStore(eventStore: EventStore) {
@@ -75,9 +85,12 @@ export function makeRestoreInventory(deps: {
     const { skus, reservations } = inventory;
 
     const restored = new Set<string>();
+    const oversold: RestoreReport['oversold'] = [];
     for (const sku of skus.values()) {
+      const available = availableOf(sku);
+      if (available < 0) oversold.push({ skuId: sku.skuId, units: -available });
       const put = await deps.reservations.restoreSku(
-        { ...sku, available: availableOf(sku) },
+        { ...sku, available: Math.max(0, available) },
         sku.held,
       );
       if (put) restored.add(sku.skuId);
@@ -96,6 +109,6 @@ export function makeRestoreInventory(deps: {
       await deps.reservations.restoreIdempotencyKey({ ...k, placedAt: new Date(k.placedAt) });
     }
     await deps.reservations.markLoaded();
-    return { skus: [...restored].sort(), reservations: count, events };
+    return { skus: [...restored].sort(), reservations: count, events, oversold };
   };
 }

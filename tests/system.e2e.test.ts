@@ -39,6 +39,7 @@ describe('the service process', () => {
         mysql: { ok: true },
         eventStore: { ok: true },
         redis: { ok: true },
+        hotInventory: { ok: true },
         kafka: { ok: true },
       },
     });
@@ -63,6 +64,7 @@ describe('the service process', () => {
     expect(ready.status).toBe(200);
     expect(Object.keys(((await ready.json()) as { checks: object }).checks).sort()).toEqual([
       'eventStore',
+      'hotInventory',
       'mysql',
       'redis',
     ]);

@@ -13,8 +13,10 @@
  *   {p}:res:<orderId>         HASH  userId currency lines (JSON) deadline createdAt (ms) idem (key)
  *   {p}:due                   ZSET  orderId -> deadline (ms), for the sweeper
  *   {p}:rl:<key>              STRING rate limiter bucket (theoretical arrival time, µs), TTL
- *   {p}:epoch                 STRING set once the hot inventory was loaded from the event store;
- *                                    its absence means Redis lost what it held
+ *   {p}:epoch                 STRING the run_id of the Redis server the hot inventory was loaded
+ *                                    from events into; its absence means Redis lost what it held
+ *   {p}:stale                 STRING set (to the marker it replaced) when a connection to a Redis of
+ *                                    another lifetime found the marker: drop everything, rebuild
  *   {p}:restoring             STRING lock of the process rebuilding the hot inventory, TTL
  */
 export type Keys = ReturnType<typeof redisKeys>;
@@ -33,6 +35,7 @@ export function redisKeys(prefix: string) {
     due: `${tag}due`,
     rateLimit: (key: string) => `${tag}rl:${key}`,
     epoch: `${tag}epoch`,
+    stale: `${tag}stale`,
     restoring: `${tag}restoring`,
     /** SCAN MATCH pattern for every key of this prefix (tests and tooling, never the hot path). */
     all: `${tag}*`,

@@ -69,6 +69,15 @@ export class RedisReservationStore implements ReservationStore {
     this.keys = redisKeys(options.prefix);
     this.idempotencyTtl = options.idempotencyTtlSeconds ?? 86_400;
     this.reservePipe = options.reservePipe;
+    // A reconnect may be to a Redis restarted from a snapshot, whose marker and counters are older
+    // than the events. Before its first reserve, the connection takes such a marker away (and
+    // flags the rest stale): purchases then answer 503 until the rebuild, instead of selling from
+    // the old counters until the inventory watcher's next look.
+    this.reservePipe?.beforeReady(async (call) => {
+      const runId = runIdOf(String(await call(['INFO', 'server'])));
+      if (runId)
+        await call(['EVAL', RETIRE_MARKER_LUA, 2, this.keys.epoch, this.keys.stale, runId]);
+    });
     if (!Number.isSafeInteger(this.idempotencyTtl) || this.idempotencyTtl < 1) {
       throw new RangeError('idempotencyTtlSeconds must be a positive integer');
     }
@@ -198,7 +207,8 @@ export class RedisReservationStore implements ReservationStore {
   }
 
   async restoreSku(sku: SkuInventory, held: ReadonlyMap<string, number>): Promise<boolean> {
-    validateSku(sku);
+    // As the events have it, even oversold (sold beyond stocked): the caller reports that.
+    validateSku(sku, { asRecorded: true });
     const args: ScriptArgs = [3, this.keys.sku(sku.skuId), this.keys.restocked(sku.skuId)];
     args.push(this.keys.held(sku.skuId), sku.name, sku.price, sku.currency);
     args.push(sku.perUserLimit ?? 0, sku.stocked, sku.available, sku.sold, sku.revision);
@@ -222,10 +232,12 @@ export class RedisReservationStore implements ReservationStore {
   }
 
   async loadState(): Promise<LoadState> {
-    const [marker, runId] = await Promise.all([
+    const [marker, flagged, runId] = await Promise.all([
       this.call(this.redis.get(this.keys.epoch)),
+      this.call(this.redis.exists(this.keys.stale)),
       this.serverRunId(),
     ]);
+    if (flagged === 1) return 'stale';
     if (marker === null) return 'absent';
     return marker === runId ? 'loaded' : 'stale';
   }
@@ -260,8 +272,7 @@ export class RedisReservationStore implements ReservationStore {
 
   /** Changes whenever the server restarts (from a snapshot or not) or another one takes over. */
   private async serverRunId(): Promise<string> {
-    const info = await this.call(this.redis.info('server'));
-    const runId = /^run_id:(\w+)/m.exec(info)?.[1];
+    const runId = runIdOf(await this.call(this.redis.info('server')));
     if (!runId) throw new UnavailableError('Redis INFO does not name its run_id');
     return runId;
   }
@@ -399,7 +410,20 @@ function validateLines(lines: ReserveRequest['lines']): void {
   }
 }
 
-function validateSku(sku: SkuInventory): void {
+/** The server's run_id in the text of INFO server. */
+function runIdOf(info: string): string | undefined {
+  return /^run_id:(\w+)/m.exec(info)?.[1];
+}
+
+/** A marker that names another server lifetime goes, and the rest is flagged stale (atomic). */
+const RETIRE_MARKER_LUA = `
+local marker = redis.call('GET', KEYS[1])
+if marker == false or marker == ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], marker)
+redis.call('DEL', KEYS[1])
+return 1`;
+
+function validateSku(sku: SkuInventory, options: { asRecorded?: boolean } = {}): void {
   const counts = [sku.price, sku.stocked, sku.available, sku.sold, sku.revision];
   if (!counts.every(isCount)) {
     throw new ValidationError('price, stocked, available, sold and revision are integers >= 0');
@@ -407,7 +431,7 @@ function validateSku(sku: SkuInventory): void {
   if (sku.perUserLimit !== null && (!isCount(sku.perUserLimit) || sku.perUserLimit === 0)) {
     throw new ValidationError('perUserLimit is a positive integer or null');
   }
-  if (sku.available + sku.sold > sku.stocked) {
+  if (!options.asRecorded && sku.available + sku.sold > sku.stocked) {
     throw new ValidationError('available + sold cannot exceed stocked');
   }
 }

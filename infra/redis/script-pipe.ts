@@ -20,6 +20,9 @@ export type ScriptPipeOptions = {
 
 type Waiter = (reply: Reply) => void;
 
+/** Runs on each new connection before any script call goes out; `call` sends one command. */
+export type ConnectCheck = (call: (args: (string | number)[]) => Promise<Reply>) => Promise<void>;
+
 /**
  * One Redis connection that only runs scripts, for the purchase path: every request's reserve
  * is one EVALSHA, and ioredis spends about 13 us of client CPU on each (its command objects,
@@ -43,6 +46,7 @@ export class ScriptPipe {
   private outgoing: string[] = [];
   private flushScheduled = false;
   private pending: Buffer | undefined;
+  private readonly checks: ConnectCheck[] = [];
   private readonly url: URL;
   private readonly options: Required<Omit<ScriptPipeOptions, 'onError'>>;
 
@@ -66,6 +70,11 @@ export class ScriptPipe {
 
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** Adds a check each connection runs after its handshake and before any script call. */
+  beforeReady(check: ConnectCheck): void {
+    this.checks.push(check);
   }
 
   /** Resolves once connected (and authenticated), or rejects after the first attempt fails. */
@@ -179,6 +188,8 @@ export class ScriptPipe {
     if (db) steps.push(['SELECT', db]);
     steps.push(['CLIENT', 'SETNAME', this.options.name]);
     for (const step of steps) this.settle(await this.send(step, true));
+    const call = async (args: (string | number)[]) => this.settle(await this.send(args, true));
+    for (const check of this.checks) await check(call);
   }
 
   private receive(chunk: Buffer) {

@@ -122,6 +122,41 @@ describe('Script pipe: the purchase path connection to Redis', () => {
     ).toBe('RESERVED');
   });
 
+  it('When the connection comes back to a Redis whose marker names another server lifetime, then before any reserve the marker goes and the rest is flagged stale', async () => {
+    const { pipe, name } = await open();
+    const store = new RedisReservationStore(t.redis, { prefix: t.prefix, reservePipe: pipe });
+    const keys = redisKeys(t.prefix);
+    await store.markLoaded();
+    await store.putSku(aSku('snapshot', { stocked: 10 }));
+    expect(
+      (await store.reserve(aReserve('s1', [{ skuId: 'snapshot', quantity: 1 }]))).outcome,
+    ).toBe('RESERVED');
+    // As after a restart from a snapshot taken in the server's earlier life.
+    await t.redis.set(keys.epoch, 'run-id-of-an-earlier-server');
+    await reconnect(pipe, name);
+
+    expect(await t.redis.get(keys.epoch)).toBeNull();
+    expect(await t.redis.get(keys.stale)).toBe('run-id-of-an-earlier-server');
+    expect(await store.loadState()).toBe('stale');
+    expect(
+      (await store.reserve(aReserve('s2', [{ skuId: 'snapshot', quantity: 1 }]))).outcome,
+    ).toBe('NOT_LOADED');
+    // A marker of this lifetime is left alone.
+    await store.markLoaded();
+    await reconnect(pipe, name);
+    expect(await t.redis.get(keys.epoch)).not.toBeNull();
+  });
+
+  /** Kills the pipe's connection and waits for the next one to be ready (its checks done). */
+  async function reconnect(pipe: ScriptPipe, name: string) {
+    const before = await clientId(name);
+    await t.redis.call('CLIENT', 'KILL', 'ID', before);
+    await until(
+      async () => pipe.isReady && (await clientId(name).catch(() => before)) !== before,
+      5_000,
+    );
+  }
+
   async function clientId(name: string): Promise<string> {
     const list = (await t.redis.client('LIST')) as string;
     const line = list.split('\n').find((l) => l.includes(` name=${name} `));
