@@ -35,7 +35,7 @@ default, or esdb at EVENTSTORE_CONNECTION_STRING)`;
 const [what, id, store] = commandLine(USAGE, (argv) => {
   // It takes no flags (--help aside): name the one given rather than ask what to audit.
   const flag = argv.find((arg) => arg.startsWith('--'));
-  if (flag) throw new UsageError(`unknown option '${flag}'`);
+  if (flag) throw new UsageError(`Unknown option '${flag}'`);
   const [kind, name, ...rest] = argv;
   if (kind !== 'order' && kind !== 'sku') throw new UsageError('audit what: order or sku?');
   if (!name || rest.length > 0) throw new UsageError(`audit ${kind} takes one id`);

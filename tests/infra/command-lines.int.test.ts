@@ -32,7 +32,7 @@ const PROGRAMS: [string, string[], RegExp][] = [
   ['projections/replay-cli.ts', ['--projection', 'ordres'], /--projection must be one of orders/],
   ['infra/db/migrate-cli.ts', ['now'], /Unexpected argument 'now'/],
   ['infra/cli/audit.ts', ['orders', 'x'], /audit what: order or sku/],
-  ['infra/cli/audit.ts', ['sku', 'X', '--bogus'], /unknown option '--bogus'/],
+  ['infra/cli/audit.ts', ['sku', 'X', '--bogus'], /Unknown option '--bogus'/],
   ['infra/cli/token.ts', ['--user', 'al ice'], /--user must be 1-64 characters/],
 ];
 
