@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventStore, RecordedEvent } from '../commands/ports';
 import { setCheckpoint } from '../infra/db/checkpoints';
+import { holdNamedLock } from '../infra/db/named-lock';
 import type { Logger } from '../infra/log';
 import { projectionsNamed } from './all';
 import { applyEvents, lockName, releaseLock, takeLock } from './apply';
@@ -24,7 +25,6 @@ export class RebuildRunningError extends Error {
   override name = 'RebuildRunningError';
 }
 
-const rebuildLockName = (database: string) => `${database}.rebuild`.slice(0, 64);
 const next = (table: string) => `${table}__next`;
 const old = (table: string) => `${table}__old`;
 
@@ -62,25 +62,17 @@ export function createRebuilder(deps: {
    */
   async function run(names: readonly string[] | undefined, onProgress: (p: Progress) => void) {
     const projections = projectionsNamed(names);
-    const lock = rebuildLockName(deps.database);
-    const holder = await deps.db.transaction();
+    const lock = await holdNamedLock(deps.db, `${deps.database}.rebuild`);
+    if (!lock) {
+      throw new RebuildRunningError(
+        `another rebuild of ${deps.database}'s read models is running (another process); ` +
+          'nothing was changed',
+      );
+    }
     try {
-      const [[row]] = (await holder.raw('SELECT GET_LOCK(?, 0) AS got', [lock])) as [
-        { got: number | null }[],
-      ];
-      if (row?.got !== 1) {
-        throw new RebuildRunningError(
-          `another rebuild of ${deps.database}'s read models is running (another process); ` +
-            'nothing was changed',
-        );
-      }
-      try {
-        await rebuild(projections, onProgress);
-      } finally {
-        await holder.raw('SELECT RELEASE_LOCK(?)', [lock]);
-      }
+      await rebuild(projections, onProgress);
     } finally {
-      await holder.rollback().catch(() => undefined);
+      await lock.release();
     }
   }
 

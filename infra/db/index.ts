@@ -7,3 +7,4 @@ export * from './ledger';
 export * from './sql-time';
 export * from './retry-deadlocks';
 export * from './sku-ids';
+export * from './named-lock';

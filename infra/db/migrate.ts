@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { migrationSource } from './migrations';
 import { connectMysql, ensureDatabase } from './connect';
 import type { MysqlTarget } from './mysql-url';
+import { holdNamedLock } from './named-lock';
 
 const LOCK_WAIT_SECONDS = 120;
 
@@ -13,27 +14,20 @@ const LOCK_WAIT_SECONDS = 120;
  * rows leave every later run "already locked" for good.
  */
 export async function migrateLatest(db: Knex): Promise<string[]> {
-  const connection = await db.client.acquireConnection();
+  const [[{ name }]] = (await db.raw(
+    "SELECT CONCAT('flashsale-migrate:', DATABASE()) AS name",
+  )) as [[{ name: string }]];
+  const lock = await holdNamedLock(db, name, LOCK_WAIT_SECONDS);
+  if (!lock) {
+    throw new Error(
+      `another process has been migrating this database for ${LOCK_WAIT_SECONDS} s; try again later`,
+    );
+  }
   try {
-    const [[{ name }]] = (await db
-      .raw("SELECT CONCAT('flashsale-migrate:', DATABASE()) AS name")
-      .connection(connection)) as [[{ name: string }]];
-    const [[{ got }]] = (await db
-      .raw('SELECT GET_LOCK(?, ?) AS got', [name.slice(0, 64), LOCK_WAIT_SECONDS])
-      .connection(connection)) as [[{ got: number | null }]];
-    if (got !== 1) {
-      throw new Error(
-        `another process has been migrating this database for ${LOCK_WAIT_SECONDS} s; try again later`,
-      );
-    }
-    try {
-      const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-      return applied;
-    } finally {
-      await db.raw('SELECT RELEASE_LOCK(?)', [name.slice(0, 64)]).connection(connection);
-    }
+    const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+    return applied;
   } finally {
-    await db.client.releaseConnection(connection);
+    await lock.release();
   }
 }
 

@@ -2,6 +2,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Knex } from 'knex';
 import type { EventStore } from '../../commands/ports';
 import { readCheckpoint, saveCheckpoint } from '../db/checkpoints';
+import { holdNamedLock, type HeldLock } from '../db/named-lock';
 import { ensureTopics, toEventMessage, topicsFor } from '../kafka';
 import { correlationIdsOf, type Logger } from '../log';
 
@@ -57,7 +58,7 @@ export function startRelay(deps: RelayDeps) {
   const topic = topicsFor(deps.topicPrefix).events;
   const log = deps.logger.child({ role: 'relay' });
   const standbyMs = deps.standbyMs ?? 1_000;
-  const lock = `${deps.database}.relay.${name}`.slice(0, 64);
+  const lock = `${deps.database}.relay.${name}`;
   const status: RelayStatus = {
     position: 0n,
     lastPublishedAt: null,
@@ -65,8 +66,8 @@ export function startRelay(deps: RelayDeps) {
     published: 0,
     standby: false,
   };
-  /** The connection that holds the lock while this relay leads. */
-  let leading: unknown;
+  /** The lock this relay holds while it leads. */
+  let leading: HeldLock | undefined;
   const abort = new AbortController();
   let producer: Producer | undefined;
   let connected = false;
@@ -117,41 +118,16 @@ export function startRelay(deps: RelayDeps) {
 
   /** Takes the lead, or keeps it: false while another relay holds it. */
   async function lead(): Promise<boolean> {
-    if (leading) {
-      try {
-        await deps.db.raw('SELECT 1').connection(leading);
-        return true;
-      } catch {
-        // The connection, and the lock with it, is gone: take it again, or stand by.
-        await resign();
-      }
-    }
-    const connection = await deps.db.client.acquireConnection();
-    try {
-      const [[row]] = (await deps.db
-        .raw('SELECT GET_LOCK(?, 0) AS got', [lock])
-        .connection(connection)) as [{ got: number | null }[]];
-      if (row?.got === 1) {
-        leading = connection;
-        return true;
-      }
-    } catch (error) {
-      await deps.db.client.releaseConnection(connection);
-      throw error;
-    }
-    await deps.db.client.releaseConnection(connection);
-    return false;
+    // A lock whose connection is gone is gone too: take it again, or stand by.
+    if (leading && !(await leading.alive())) await resign();
+    leading ??= (await holdNamedLock(deps.db, lock)) ?? undefined;
+    return leading !== undefined;
   }
 
   async function resign(): Promise<void> {
-    const connection = leading;
+    const held = leading;
     leading = undefined;
-    if (!connection) return;
-    await deps.db
-      .raw('SELECT RELEASE_LOCK(?)', [lock])
-      .connection(connection)
-      .catch(() => undefined);
-    await deps.db.client.releaseConnection(connection).catch(() => undefined);
+    await held?.release();
   }
 
   async function loop() {
