@@ -3,7 +3,7 @@ import { evolveOrder, foldOrder, type OrderState } from '../domain/order';
 import { orderStreamId, type OrderEvent } from '../domain/order/events';
 import { withMetadata, type CommandContext } from './context';
 import type { EventStore } from './ports';
-import { inStreamOrder } from './stream-queue';
+import { backOff, inStreamOrder } from './stream-queue';
 
 export type OrderCommandResult = {
   /** The order after the command (after the events it appended, if any). */
@@ -22,10 +22,6 @@ export async function loadOrder(eventStore: EventStore, orderId: string, upTo?: 
   const events = until.map((e) => ({ type: e.type, data: e.data }) as OrderEvent);
   return { state: foldOrder(events), revision: until.length - 1 };
 }
-
-/** A pause before trying again, jittered so writers in two processes do not meet again. */
-export const backOff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, attempt * 2 + Math.random() * 8));
 
 /**
  * Reads the order, decides, and appends at the revision it read, after the other commands on

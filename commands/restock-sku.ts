@@ -4,9 +4,8 @@ import { skuStreamId } from '../domain/sku/events';
 import { withMetadata, type Clock, type CommandContext } from './context';
 import { beforeAppend, requireLoaded } from './before-append';
 import { loadSku } from './sku-stream';
-import { backOff } from './order-stream';
 import type { EventStore, ReservationStore } from './ports';
-import { inStreamOrder } from './stream-queue';
+import { backOff, inStreamOrder } from './stream-queue';
 
 const MAX_ATTEMPTS = 8;
 

@@ -35,3 +35,10 @@ export function inStreamOrder<T>(
   });
   return result;
 }
+
+/**
+ * A pause before a command tries its stream again after a writer in another process got there
+ * first, jittered so the two do not meet again.
+ */
+export const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, attempt * 2 + Math.random() * 8));

@@ -34,12 +34,10 @@ export interface OrderViews {
 
 /** A payment's hidden refunds, in the view's shape: absent when there are none. */
 export function refundsOf(
-  transactionIds: string[] | string | null | undefined,
+  transactionIds: readonly string[] | undefined,
   amount: number,
   currency: string,
 ) {
-  const ids =
-    typeof transactionIds === 'string' ? (JSON.parse(transactionIds) as string[]) : transactionIds;
-  if (!ids || ids.length === 0) return {};
-  return { refunds: ids.map((transactionId) => ({ transactionId, amount, currency })) };
+  if (!transactionIds || transactionIds.length === 0) return {};
+  return { refunds: transactionIds.map((transactionId) => ({ transactionId, amount, currency })) };
 }

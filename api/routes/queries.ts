@@ -79,8 +79,8 @@ export function queryRoutes(
       // Read your writes: wait for the read model to reach the revision. An order that is not
       // in the read model yet is looked up in its stream first: one that does not exist there
       // (or is another user's) will not come, and is a 404 at once.
-      if (view === null && fromStore && !visible(await fromStore(orderId))) throw notFound();
-      if (view !== null && !visible(view)) throw notFound();
+      const known = view ?? (fromStore ? await fromStore(orderId) : undefined);
+      if (known !== undefined && !visible(known)) throw notFound();
       const deadline = Date.now() + waitMs;
       while ((view === null || view.revision < minRevision) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, pollMs));

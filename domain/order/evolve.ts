@@ -72,13 +72,12 @@ export function settlePayment(
   effect: Exclude<PaymentStatus, 'PENDING'>,
 ): Payment {
   const moves = rank[effect] >= rank[payment.status];
-  const hidden = moves
-    ? payment.status === 'REFUNDED' && payment.transactionId !== transactionId
-      ? payment.transactionId
-      : undefined
-    : effect === 'REFUNDED'
-      ? transactionId
-      : undefined;
+  // The refund the status will not show: this one, when the status stays; or the one it replaces.
+  let hidden: string | undefined;
+  if (!moves && effect === 'REFUNDED') hidden = transactionId;
+  if (moves && payment.status === 'REFUNDED' && payment.transactionId !== transactionId) {
+    hidden = payment.transactionId;
+  }
   const next = moves ? { ...payment, status: effect, transactionId } : payment;
   return hidden ? { ...next, refunds: [...(payment.refunds ?? []), hidden] } : next;
 }

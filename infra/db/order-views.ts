@@ -96,7 +96,11 @@ export class MysqlOrderViews implements OrderViews {
           amount: Number(p.amount),
           currency: p.currency,
           ...(p.transaction_id ? { transactionId: p.transaction_id } : {}),
-          ...refundsOf(p.refunds, Number(p.amount), p.currency),
+          ...refundsOf(
+            p.refunds === null ? undefined : (JSON.parse(p.refunds) as string[]),
+            Number(p.amount),
+            p.currency,
+          ),
         })),
         revision: Number(o.revision),
       };
