@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventStore, RecordedEvent } from '../commands/ports';
 import { setCheckpoint } from '../infra/db/checkpoints';
-import { holdNamedLock } from '../infra/db/named-lock';
+import { holdNamedLock, isNamedLockFree } from '../infra/db/named-lock';
 import type { Logger } from '../infra/log';
 import { projectionsNamed } from './all';
 import { applyEvents, lockName, releaseLock, takeLock } from './apply';
@@ -19,6 +19,7 @@ export type Job = Progress & {
 };
 
 const PAGE = 5_000;
+const DIED = 'the process running it stopped';
 
 /** A rebuild refused because another one of the same database is running. */
 export class RebuildRunningError extends Error {
@@ -60,15 +61,18 @@ export function createRebuilder(deps: {
    * processes): two would drop and swap each other's `__next` tables. The lock lives on a
    * connection held for the whole run, so a process that dies gives it back.
    */
+  const lockOfRebuilds = `${deps.database}.rebuild`;
+  const rebuildLock = () => holdNamedLock(deps.db, lockOfRebuilds);
+  const refused = () =>
+    new RebuildRunningError(
+      `another rebuild of ${deps.database}'s read models is running (another process); ` +
+        'nothing was changed',
+    );
+
   async function run(names: readonly string[] | undefined, onProgress: (p: Progress) => void) {
     const projections = projectionsNamed(names);
-    const lock = await holdNamedLock(deps.db, `${deps.database}.rebuild`);
-    if (!lock) {
-      throw new RebuildRunningError(
-        `another rebuild of ${deps.database}'s read models is running (another process); ` +
-          'nothing was changed',
-      );
-    }
+    const lock = await rebuildLock();
+    if (!lock) throw refused();
     try {
       await rebuild(projections, onProgress);
     } finally {
@@ -126,37 +130,33 @@ export function createRebuilder(deps: {
   async function begin(names?: readonly string[]): Promise<{ jobId: string }> {
     const projections = projectionsNamed(names).map((p) => p.name);
     if (runningJob) return { jobId: runningJob.jobId };
-    // A job whose process died says RUNNING for ever: one not heard of for a minute is over.
-    await deps
-      .db('projection_jobs')
-      .where({ status: 'RUNNING' })
-      .andWhere('updated_at', '<', new Date(Date.now() - 60_000))
-      .update({
-        status: 'FAILED',
-        error: 'the process running it stopped',
-        updated_at: new Date(),
-      });
-    // Another process's rebuild (the stale ones are over, above): asking again answers it.
-    const elsewhere = await deps
-      .db('projection_jobs')
-      .where({ status: 'RUNNING' })
-      .orderBy('created_at', 'desc')
-      .first('job_id');
-    if (elsewhere) return { jobId: String(elsewhere.job_id) };
+    // The lock first, then the job: two processes asked at once answer one job between them.
+    const lock = await rebuildLock();
+    if (!lock) return { jobId: await jobElsewhere(projections) };
     const jobId = randomUUID();
+    try {
+      // Whoever runs a job holds the lock: one still RUNNING now was left by a process that died.
+      await deps
+        .db('projection_jobs')
+        .where({ status: 'RUNNING' })
+        .update({ status: 'FAILED', error: DIED, updated_at: new Date() });
+      const now = new Date();
+      await deps.db('projection_jobs').insert({
+        job_id: jobId,
+        projections: JSON.stringify(projections),
+        status: 'RUNNING',
+        processed: 0,
+        total: 0,
+        created_at: now,
+        updated_at: now,
+      });
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
     runningJob = { jobId, projections };
-    const now = new Date();
-    await deps.db('projection_jobs').insert({
-      job_id: jobId,
-      projections: JSON.stringify(projections),
-      status: 'RUNNING',
-      processed: 0,
-      total: 0,
-      created_at: now,
-      updated_at: now,
-    });
     let lastWrite = 0;
-    running = run(projections, (p) => {
+    running = rebuild(projectionsNamed(projections), (p) => {
       if (Date.now() - lastWrite < 250) return;
       lastWrite = Date.now();
       update(jobId, p).catch((e) => log.warn({ err: e }, 'job progress not saved'));
@@ -169,11 +169,43 @@ export function createRebuilder(deps: {
         log.error({ err: error, jobId }, 'rebuild failed');
         await update(jobId, { status: 'FAILED', error: String((error as Error).message) });
       })
-      .finally(() => {
+      // The job says how it ended before the lock goes: no RUNNING row without its holder.
+      .finally(async () => {
+        await lock.release();
         running = undefined;
         runningJob = undefined;
       });
     return { jobId };
+  }
+
+  /**
+   * The job of the process that holds the lock. It writes the row just after taking the lock,
+   * so the row is waited for a moment; a holder with no job at all is the replay command line,
+   * and the answer is then a job that failed and says why.
+   */
+  async function jobElsewhere(projections: string[]): Promise<string> {
+    for (const deadline = Date.now() + 2_000; Date.now() < deadline; ) {
+      const row = await deps
+        .db('projection_jobs')
+        .where({ status: 'RUNNING' })
+        .orderBy('created_at', 'desc')
+        .first('job_id');
+      if (row) return String(row.job_id);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const jobId = randomUUID();
+    const now = new Date();
+    await deps.db('projection_jobs').insert({
+      job_id: jobId,
+      projections: JSON.stringify(projections),
+      status: 'FAILED',
+      processed: 0,
+      total: 0,
+      error: refused().message,
+      created_at: now,
+      updated_at: now,
+    });
+    return jobId;
   }
 
   async function update(jobId: string, fields: Record<string, unknown>) {
@@ -197,8 +229,20 @@ export function createRebuilder(deps: {
       return starting;
     },
     async job(jobId: string): Promise<Job | null> {
-      const row = await deps.db('projection_jobs').where({ job_id: jobId }).first();
+      let row = await deps.db('projection_jobs').where({ job_id: jobId }).first();
       if (!row) return null;
+      // A job not heard of for a while whose lock nobody holds was left by a process that died.
+      const quiet = new Date(Date.now() - 10_000);
+      if (row.status === 'RUNNING' && row.updated_at < quiet) {
+        if (await isNamedLockFree(deps.db, lockOfRebuilds)) {
+          await deps
+            .db('projection_jobs')
+            .where({ job_id: jobId, status: 'RUNNING' })
+            .andWhere('updated_at', '<', quiet)
+            .update({ status: 'FAILED', error: DIED, updated_at: new Date() });
+          row = await deps.db('projection_jobs').where({ job_id: jobId }).first();
+        }
+      }
       return {
         jobId,
         status: row.status as JobStatus,

@@ -206,7 +206,12 @@ export const OPERATIONS: readonly Operation[] = [
     access: 'admin',
     body: rebuildBody,
     bodyOptional: true,
-    answer: { status: 202, description: 'the job started', schema: answer.rebuildAccepted },
+    answer: {
+      status: 202,
+      description:
+        'the job started, or the one already running (one rebuild of a database at a time, across processes)',
+      schema: answer.rebuildAccepted,
+    },
     errors: [400, 413, 503],
   },
   {

@@ -8,6 +8,17 @@ export type HeldLock = {
   release(): Promise<void>;
 };
 
+/** MySQL's named locks are at most 64 characters long. */
+const lockName = (name: string) => name.slice(0, 64);
+
+/** Whether no connection holds the named lock (IS_FREE_LOCK). */
+export async function isNamedLockFree(db: Knex, name: string): Promise<boolean> {
+  const [[{ free }]] = (await db.raw('SELECT IS_FREE_LOCK(?) AS free', [lockName(name)])) as [
+    [{ free: number | null }],
+  ];
+  return free === 1;
+}
+
 /**
  * Takes a MySQL named lock (GET_LOCK, waiting up to `waitSeconds`) on a connection taken from the
  * pool for as long as it is held: the lock belongs to that connection, so a process that dies
@@ -19,7 +30,7 @@ export async function holdNamedLock(
   name: string,
   waitSeconds = 0,
 ): Promise<HeldLock | null> {
-  const lock = name.slice(0, 64);
+  const lock = lockName(name);
   const connection: unknown = await db.client.acquireConnection();
   let got: number | null | undefined;
   try {

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { RecordedEvent } from '../../commands/ports';
 import { MysqlEventStore } from '../../infra/eventstore';
 import { ensureTopics, toEventMessage } from '../../infra/kafka';
+import { holdNamedLock } from '../../infra/db/named-lock';
 import { createLogger } from '../../infra/log';
 import {
   applyEvents,
@@ -253,16 +254,28 @@ describe('the projectors', () => {
     expect(tables).toEqual([]);
   });
 
+  /** A rebuilder is a process of its own: it knows only what the database tells it. */
+  const rebuilder = () =>
+    createRebuilder({
+      eventStore: store,
+      db: database.db,
+      database: database.target.database,
+      logger,
+    });
+  const rebuildLock = () => holdNamedLock(database.db, `${database.target.database}.rebuild`);
+  const insertJob = (jobId: string, status: string, updatedAt = new Date()) =>
+    database.db('projection_jobs').insert({
+      job_id: jobId,
+      projections: '["orders"]',
+      status,
+      processed: 1,
+      total: 100,
+      created_at: updatedAt,
+      updated_at: updatedAt,
+    });
+
   it('When two processes rebuild the same read models at once, then one runs and the other is refused, changing nothing', async () => {
     const live = await readModels(database.db);
-    // Two rebuilders are two processes: neither knows of the other's job.
-    const rebuilder = () =>
-      createRebuilder({
-        eventStore: store,
-        db: database.db,
-        database: database.target.database,
-        logger,
-      });
     const results = await Promise.allSettled([
       rebuilder().run(undefined, () => undefined),
       rebuilder().run(undefined, () => undefined),
@@ -281,25 +294,66 @@ describe('the projectors', () => {
 
   it("When the admin API is asked for a rebuild while another process's job runs, then it answers that job", async () => {
     const jobId = '00000000-0000-4000-8000-00000000a11e';
-    await database.db('projection_jobs').insert({
-      job_id: jobId,
-      projections: '["orders"]',
-      status: 'RUNNING',
-      processed: 1,
-      total: 100,
-      created_at: new Date(),
-      updated_at: new Date(),
-    });
+    const elsewhere = await rebuildLock();
+    expect(elsewhere).not.toBeNull();
+    await insertJob(jobId, 'RUNNING');
     try {
-      const rebuilder = createRebuilder({
-        eventStore: store,
-        db: database.db,
-        database: database.target.database,
-        logger,
-      });
-      expect(await rebuilder.start()).toEqual({ jobId });
+      expect(await rebuilder().start()).toEqual({ jobId });
+      expect(await rebuilder().job(jobId)).toMatchObject({ status: 'RUNNING' });
     } finally {
+      await elsewhere!.release();
       await database.db('projection_jobs').where({ job_id: jobId }).delete();
     }
+  });
+
+  it('When two processes are asked for a rebuild at the same moment, then both answer one job, which succeeds', async () => {
+    const live = await readModels(database.db);
+    const before = await database.db('projection_jobs').count({ n: '*' }).first();
+    const [first, second] = [rebuilder(), rebuilder()];
+    const answers = await Promise.all([first.start(), second.start()]);
+    expect(answers[1]).toEqual(answers[0]);
+    await Promise.all([first.settle(), second.settle()]);
+    expect(await first.job(answers[0].jobId)).toMatchObject({ status: 'SUCCEEDED' });
+    const after = await database.db('projection_jobs').count({ n: '*' }).first();
+    expect(Number(after!.n) - Number(before!.n)).toBe(1);
+    expect(await readModels(database.db)).toEqual(live);
+  });
+
+  it('When the process of a running job died, then the job reads FAILED and the next request runs a new one', async () => {
+    const dead = '00000000-0000-4000-8000-0000000dead1';
+    const quiet = '00000000-0000-4000-8000-0000000dead2';
+    // Nobody holds the lock, yet the rows say RUNNING: their processes are gone.
+    await insertJob(dead, 'RUNNING', new Date(Date.now() - 30_000));
+    await insertJob(quiet, 'RUNNING');
+    try {
+      expect(await rebuilder().job(dead)).toMatchObject({
+        status: 'FAILED',
+        error: 'the process running it stopped',
+      });
+      // Heard of a moment ago: not judged yet on a read.
+      expect(await rebuilder().job(quiet)).toMatchObject({ status: 'RUNNING' });
+      const next = rebuilder();
+      const { jobId } = await next.start();
+      expect(jobId).not.toBe(quiet);
+      await next.settle();
+      expect(await next.job(jobId)).toMatchObject({ status: 'SUCCEEDED' });
+      expect(await next.job(quiet)).toMatchObject({ status: 'FAILED' });
+    } finally {
+      await database.db('projection_jobs').whereIn('job_id', [dead, quiet]).delete();
+    }
+  });
+
+  it('When the replay command line holds the rebuild, then the admin API answers a job that failed and says why', async () => {
+    const live = await readModels(database.db);
+    const commandLine = await rebuildLock();
+    try {
+      const { jobId } = await rebuilder().start();
+      const job = await rebuilder().job(jobId);
+      expect(job).toMatchObject({ status: 'FAILED' });
+      expect(job!.error).toMatch(/another rebuild .* is running/);
+    } finally {
+      await commandLine!.release();
+    }
+    expect(await readModels(database.db)).toEqual(live);
   });
 });
