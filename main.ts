@@ -424,6 +424,9 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** Signals this close after the first are the same one delivered twice (see main). */
+const SAME_SIGNAL_MS = 500;
+
 async function main() {
   let config: Config;
   try {
@@ -443,13 +446,17 @@ async function main() {
     logger.fatal({ err: error }, 'could not start');
     process.exit(1);
   }
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // Ctrl-C on `npm start` reaches the service twice at once: from the terminal, to the whole
+      // process group, and from npm, which passes it on. Only a signal that comes later is a
+      // second one.
+      if (Date.now() - stoppingSince < SAME_SIGNAL_MS) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'shutting down');
     system.stop().then(
       () => {

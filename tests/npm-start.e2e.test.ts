@@ -12,18 +12,19 @@ import { until } from './support/wait';
 describe('npm start', () => {
   const topics = testTopicPrefix('npmstart');
   let database: TestDatabase;
-  let stopGroup = () => undefined as void;
+  const stopGroups: (() => void)[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('npmstart');
   });
   afterAll(async () => {
-    stopGroup();
+    for (const stop of stopGroups) stop();
     await database.drop();
     await topics.drop();
   });
 
-  it('When npm start gets SIGTERM, then the service shuts down and its port closes', async () => {
+  /** `npm start` in a process group of its own, as a terminal runs it; once it listens. */
+  async function npmStart() {
     const npm = spawn('npm', ['start'], {
       cwd: join(__dirname, '..'),
       env: {
@@ -40,13 +41,13 @@ describe('npm start', () => {
       // A group of its own: whatever the signal missed is killed with the group afterwards.
       detached: true,
     });
-    stopGroup = () => {
+    stopGroups.push(() => {
       try {
         process.kill(-npm.pid!, 'SIGKILL');
       } catch {
         // The group is gone already: nothing was left running.
       }
-    };
+    });
     let output = '';
     npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -56,10 +57,24 @@ describe('npm start', () => {
     const port = Number(/"port":(\d+)/.exec(output)![1]);
     const healthz = `http://127.0.0.1:${port}/healthz`;
     expect((await fetch(healthz)).status).toBe(200);
+    return { npm, exited, healthz, output: () => output };
+  }
 
-    npm.kill('SIGTERM');
-    await exited;
-    await until(() => /"msg":"stopped"/.test(output), 15_000);
-    await expect(fetch(healthz)).rejects.toThrow();
+  it('When npm start gets SIGTERM, then the service shuts down and its port closes', async () => {
+    const service = await npmStart();
+    service.npm.kill('SIGTERM');
+    await service.exited;
+    await until(() => /"msg":"stopped"/.test(service.output()), 15_000);
+    await expect(fetch(service.healthz)).rejects.toThrow();
+  }, 120_000);
+
+  it('When Ctrl-C reaches npm start and the service at once, then the service still shuts down in order', async () => {
+    const service = await npmStart();
+    // The terminal signals the whole foreground group, and npm passes the signal on as well.
+    process.kill(-service.npm.pid!, 'SIGINT');
+    await service.exited;
+    await until(() => /"msg":"stopped"/.test(service.output()), 15_000);
+    expect(service.output()).not.toMatch(/second signal/);
+    await expect(fetch(service.healthz)).rejects.toThrow();
   }, 120_000);
 });
