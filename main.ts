@@ -25,7 +25,15 @@ import {
   registerCollectors,
   type CollectorSources,
 } from './infra/metrics';
-import { createRedis, RedisRateLimiter, RedisReservationStore, ScriptPipe } from './infra/redis';
+import {
+  createRedis,
+  isBadDatabase,
+  RedisRateLimiter,
+  RedisReservationStore,
+  refusedDatabase,
+  ScriptPipe,
+  selectDatabase,
+} from './infra/redis';
 import {
   makeCancelOrder,
   makeInitiatePayment,
@@ -116,11 +124,28 @@ export async function startSystem(
     if (need.redis) {
       const redisAbsent = `redis at ${new URL(config.redisUrl).host} (REDIS_URL) is not answering yet; /readyz answers 503 until it does`;
       const redis = createRedis(config.redisUrl);
-      redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+      let refused: Error | undefined;
+      redis.on('error', (error) => {
+        if (!isBadDatabase(error)) {
+          logger.debug({ err: error }, 'redis connection error');
+          return;
+        }
+        // Rather than database 0: the client stops, and /readyz says Redis is down.
+        refused = refusedDatabase(config.redisUrl, error);
+        logger.error({ err: refused }, 'redis disconnected');
+        redis.disconnect();
+      });
+      /** Redis away is waited for; a database it refuses is a bad REDIS_URL, and stops the start. */
+      const absentOrRefused = (error: unknown) => {
+        if (isBadDatabase(error)) throw refusedDatabase(config.redisUrl, error);
+        if (!refused) logger.warn({ err: error }, redisAbsent);
+      };
       // The first attempt is waited for (bounded by its connect timeout); after that ioredis keeps
       // reconnecting in the background, and /readyz says whether it is there.
-      await redis.connect().catch((error) => logger.warn({ err: error }, redisAbsent));
       closers.push({ name: 'redis', close: async () => redis.disconnect() });
+      await redis.connect().catch(absentOrRefused);
+      if (redis.status === 'ready') await selectDatabase(redis, config.redisUrl);
+      if (refused) throw refused;
       // The purchase path's reserve goes over a lean connection of its own (script-pipe.ts).
       const reservePipe =
         config.roles.includes('api') && ScriptPipe.supports(config.redisUrl)
@@ -129,8 +154,8 @@ export async function startSystem(
             })
           : undefined;
       if (reservePipe) {
-        await reservePipe.connect().catch((error) => logger.warn({ err: error }, redisAbsent));
         closers.push({ name: 'redis reserve connection', close: () => reservePipe.close() });
+        await reservePipe.connect().catch(absentOrRefused);
       }
       readiness.push({
         name: 'redis',

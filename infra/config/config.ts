@@ -49,6 +49,12 @@ const mysqlUrl = url(['mysql:']).refine(
   { message: 'must name its database: mysql://user@host:port/<1-64 characters of [A-Za-z0-9_]>' },
 );
 
+// The path of a Redis URL names its database by number, or nothing (database 0).
+const redisUrl = url(['redis:', 'rediss:']).refine(
+  (value) => !URL.canParse(value) || /^\/?(\d{1,5})?$/.test(new URL(value).pathname),
+  { message: 'must name its database by number, if at all: redis://host:port/<0-99999>' },
+);
+
 /** Which event store, read by the service and by the command lines (replay, audit) alike. */
 const eventStoreFields = {
   EVENT_STORE: z.enum(['mysql', 'esdb']).default('mysql'),
@@ -78,7 +84,7 @@ const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   PORT: port.default(3000),
   MYSQL_URL: mysqlUrl.default(DEFAULT_MYSQL_URL),
-  REDIS_URL: url(['redis:', 'rediss:']).default(DEFAULT_REDIS_URL),
+  REDIS_URL: redisUrl.default(DEFAULT_REDIS_URL),
   KAFKA_BROKERS: brokers.default([DEFAULT_KAFKA_BROKERS]),
   ...eventStoreFields,
   EVENT_STORE_WRITERS: whole(1, 16).default(1),

@@ -12,3 +12,29 @@ export function createRedis(url: string): Redis {
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
   });
 }
+
+/** The database number a Redis URL names (its path), 0 when it names none. */
+export const redisDatabase = (url: string): number => Number(new URL(url).pathname.slice(1) || 0);
+
+/** Whether an error is Redis refusing the SELECT of the URL's database. */
+export const isBadDatabase = (error: unknown): boolean =>
+  /DB index is out of range|invalid DB index/i.test(String((error as Error)?.message));
+
+/** The start-up error for a database the server refuses: it names REDIS_URL. */
+export const refusedDatabase = (url: string, error: unknown): Error =>
+  new Error(
+    `REDIS_URL names database ${redisDatabase(url)}, which the Redis server at ${new URL(url).host} refuses: ${(error as Error).message}`,
+  );
+
+/**
+ * Selects the URL's database on a connected client, and throws refusedDatabase when the server
+ * refuses it. ioredis only reports a refused SELECT as an error event and goes on in database 0,
+ * where this deployment's keys would be written among another's.
+ */
+export async function selectDatabase(redis: Redis, url: string): Promise<void> {
+  const db = redisDatabase(url);
+  if (db === 0) return;
+  await redis.select(db).catch((error: unknown) => {
+    throw refusedDatabase(url, error);
+  });
+}

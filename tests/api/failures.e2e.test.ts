@@ -1,4 +1,8 @@
+import Redis from 'ioredis';
+import { startSystem } from '../../main';
+import { createLogger } from '../../infra/log';
 import { RedisReservationStore } from '../../infra/redis';
+import { testConfig } from '../support/config';
 import { parseMysqlUrl } from '../../infra/db';
 import { createTestDatabase } from '../support/mysql';
 import { startTestSystem } from '../support/system';
@@ -103,6 +107,36 @@ describe('when a dependency fails', () => {
       await sys.stop();
     }
   });
+
+  it.each(['api', 'saga'])(
+    'When REDIS_URL names a database the Redis server does not have (roles %s), then the start stops naming REDIS_URL and nothing is written to database 0',
+    async (roles) => {
+      const database = await createTestDatabase('redisdb');
+      const prefix = `t-redisdb-${process.pid}`;
+      const url = `redis://${redisUrl.host}/9999`;
+      try {
+        await expect(
+          startSystem(
+            testConfig({
+              ROLES: roles,
+              MYSQL_URL: database.url,
+              REDIS_URL: url,
+              REDIS_KEY_PREFIX: prefix,
+            }),
+            createLogger({ level: 'silent' }),
+          ),
+        ).rejects.toThrow(/REDIS_URL names database 9999, which the Redis server at .* refuses/);
+        const redis = new Redis(redisUrl.href);
+        try {
+          expect(await redis.keys(`*${prefix}*`)).toEqual([]);
+        } finally {
+          redis.disconnect();
+        }
+      } finally {
+        await database.drop();
+      }
+    },
+  );
 
   it('When one user sends faster than the limit, then 429 with Retry-After, and other users are not affected', async () => {
     const sys = await startTestSystem(

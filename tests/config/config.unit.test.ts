@@ -75,6 +75,8 @@ describe('configuration', () => {
     ['MYSQL_URL', 'mysql://root@127.0.0.1:3306'],
     ['MYSQL_URL', 'mysql://root@127.0.0.1:3306/flash-sale'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_URL', 'redis://127.0.0.1:6379/cache'],
+    ['REDIS_URL', 'redis://127.0.0.1:6379/1/2'],
     ['KAFKA_BROKERS', '127.0.0.1'],
     ['KAFKA_BROKERS', 'a:1,,b:2'],
     ['EVENT_STORE', 'postgres'],
@@ -90,6 +92,12 @@ describe('configuration', () => {
     ['RATE_LIMIT_USER_PER_SECOND', '-1'],
   ])('When %s is %p, then loading refuses and names that variable', (variable, value) => {
     expect(problemsOf({ ...secrets, [variable]: value })).toEqual([variable]);
+  });
+
+  it('When REDIS_URL names a database by number, or none, then it is taken as written', () => {
+    for (const url of ['redis://127.0.0.1:6379/', 'redis://:pw@127.0.0.1:6379/3']) {
+      expect(loadConfig({ ...secrets, REDIS_URL: url }).redisUrl).toBe(url);
+    }
   });
 
   it('When several values are bad, then every one is named in the message', () => {
