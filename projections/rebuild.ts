@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventStore, RecordedEvent } from '../commands/ports';
+import { AppError } from '../domain/errors';
 import { setCheckpoint } from '../infra/db/checkpoints';
 import { holdNamedLock, isNamedLockFree } from '../infra/db/named-lock';
 import type { Logger } from '../infra/log';
@@ -21,10 +22,24 @@ export type Job = Progress & {
 const PAGE = 5_000;
 const DIED = 'the process running it stopped';
 
-/** A rebuild refused because another one of the same database is running. */
-export class RebuildRunningError extends Error {
-  override name = 'RebuildRunningError';
+/**
+ * A rebuild refused because another one of the same database is running and does not cover it:
+ * by the replay command line, or a job of other projections (`details` names it).
+ */
+export class RebuildRunningError extends AppError {
+  readonly code = 'REBUILD_RUNNING';
 }
+
+/** A job in `projection_jobs` as the database holds it. */
+type JobRow = {
+  job_id: string;
+  projections: string;
+  status: JobStatus;
+  processed: number | string;
+  total: number | string;
+  error: string | null;
+  updated_at: Date;
+};
 
 const next = (table: string) => `${table}__next`;
 const old = (table: string) => `${table}__old`;
@@ -63,11 +78,21 @@ export function createRebuilder(deps: {
    */
   const lockOfRebuilds = `${deps.database}.rebuild`;
   const rebuildLock = () => holdNamedLock(deps.db, lockOfRebuilds);
-  const refused = () =>
+  const refused = (running?: { jobId: string; projections: string[] }) =>
     new RebuildRunningError(
-      `another rebuild of ${deps.database}'s read models is running (another process); ` +
-        'nothing was changed',
+      running
+        ? `a rebuild of ${running.projections.join(', ')} is running (job ${running.jobId}); ` +
+            'ask again when it has ended; nothing was changed'
+        : `another rebuild of ${deps.database}'s read models is running (another process); ` +
+            'nothing was changed',
+      running ?? {},
     );
+
+  /** A job answers a request when it rebuilds every projection asked for. */
+  const answer = (running: { jobId: string; projections: string[] }, asked: string[]) => {
+    if (asked.every((name) => running.projections.includes(name))) return { jobId: running.jobId };
+    throw refused(running);
+  };
 
   async function run(names: readonly string[] | undefined, onProgress: (p: Progress) => void) {
     const projections = projectionsNamed(names);
@@ -129,10 +154,10 @@ export function createRebuilder(deps: {
 
   async function begin(names?: readonly string[]): Promise<{ jobId: string }> {
     const projections = projectionsNamed(names).map((p) => p.name);
-    if (runningJob) return { jobId: runningJob.jobId };
+    if (runningJob) return answer(runningJob, projections);
     // The lock first, then the job: two processes asked at once answer one job between them.
     const lock = await rebuildLock();
-    if (!lock) return { jobId: await jobElsewhere(projections) };
+    if (!lock) return answer(await jobElsewhere(), projections);
     const jobId = randomUUID();
     try {
       // Whoever runs a job holds the lock: one still RUNNING now was left by a process that died.
@@ -180,32 +205,35 @@ export function createRebuilder(deps: {
 
   /**
    * The job of the process that holds the lock. It writes the row just after taking the lock,
-   * so the row is waited for a moment; a holder with no job at all is the replay command line,
-   * and the answer is then a job that failed and says why.
+   * so the row is waited for a moment; a holder with no job at all is the replay command line.
    */
-  async function jobElsewhere(projections: string[]): Promise<string> {
-    for (const deadline = Date.now() + 2_000; Date.now() < deadline; ) {
-      const row = await deps
-        .db('projection_jobs')
-        .where({ status: 'RUNNING' })
-        .orderBy('created_at', 'desc')
-        .first('job_id');
-      if (row) return String(row.job_id);
+  async function jobElsewhere(): Promise<{ jobId: string; projections: string[] }> {
+    for (const deadline = Date.now() + 2_000; Date.now() < deadline;) {
+      const row = await runningRow();
+      if (row) return { jobId: row.job_id, projections: JSON.parse(row.projections) as string[] };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const jobId = randomUUID();
-    const now = new Date();
-    await deps.db('projection_jobs').insert({
-      job_id: jobId,
-      projections: JSON.stringify(projections),
-      status: 'FAILED',
-      processed: 0,
-      total: 0,
-      error: refused().message,
-      created_at: now,
-      updated_at: now,
-    });
-    return jobId;
+    throw refused();
+  }
+
+  const runningRow = (): Promise<JobRow | undefined> =>
+    deps.db('projection_jobs').where({ status: 'RUNNING' }).orderBy('created_at', 'desc').first();
+
+  /**
+   * Whether a RUNNING row is still running. Its process holds the lock for as long as it runs and
+   * writes progress every 250 ms; a row quiet for 10 s whose lock nobody holds was left by a
+   * process that died, and is marked FAILED (unless it has moved meanwhile).
+   */
+  async function alive(row: JobRow): Promise<boolean> {
+    const quiet = new Date(Date.now() - 10_000);
+    if (row.status !== 'RUNNING') return false;
+    if (row.updated_at >= quiet || !(await isNamedLockFree(deps.db, lockOfRebuilds))) return true;
+    await deps
+      .db('projection_jobs')
+      .where({ job_id: row.job_id, status: 'RUNNING' })
+      .andWhere('updated_at', '<', quiet)
+      .update({ status: 'FAILED', error: DIED, updated_at: new Date() });
+    return false;
   }
 
   async function update(jobId: string, fields: Record<string, unknown>) {
@@ -229,19 +257,10 @@ export function createRebuilder(deps: {
       return starting;
     },
     async job(jobId: string): Promise<Job | null> {
-      let row = await deps.db('projection_jobs').where({ job_id: jobId }).first();
+      let row = await deps.db('projection_jobs').where({ job_id: jobId }).first<JobRow>();
       if (!row) return null;
-      // A job not heard of for a while whose lock nobody holds was left by a process that died.
-      const quiet = new Date(Date.now() - 10_000);
-      if (row.status === 'RUNNING' && row.updated_at < quiet) {
-        if (await isNamedLockFree(deps.db, lockOfRebuilds)) {
-          await deps
-            .db('projection_jobs')
-            .where({ job_id: jobId, status: 'RUNNING' })
-            .andWhere('updated_at', '<', quiet)
-            .update({ status: 'FAILED', error: DIED, updated_at: new Date() });
-          row = await deps.db('projection_jobs').where({ job_id: jobId }).first();
-        }
+      if (row.status === 'RUNNING' && !(await alive(row))) {
+        row = (await deps.db('projection_jobs').where({ job_id: jobId }).first<JobRow>())!;
       }
       return {
         jobId,
@@ -252,8 +271,12 @@ export function createRebuilder(deps: {
         ...(row.error ? { error: String(row.error) } : {}),
       };
     },
-    /** The projections a rebuild is working on now. */
-    rebuilding: (): string[] => runningJob?.projections ?? [],
+    /** The projections a rebuild is working on now, in this process or another. */
+    async rebuilding(): Promise<string[]> {
+      if (runningJob) return runningJob.projections;
+      const row = await runningRow();
+      return row && (await alive(row)) ? (JSON.parse(row.projections) as string[]) : [];
+    },
     /** Waits for the rebuild in progress, if any (shutdown, tests). */
     async settle(): Promise<void> {
       await running;

@@ -18,11 +18,11 @@ const LAGGING_AFTER_MS = 5_000;
 export async function projectionStatuses(deps: {
   db: Knex;
   eventStore: EventStore;
-  rebuilding: () => string[];
+  rebuilding: () => Promise<string[]>;
   now?: () => Date;
 }): Promise<ProjectionStatus[]> {
   const now = (deps.now ?? (() => new Date()))();
-  const [checkpoints, [dead]] = await Promise.all([
+  const [checkpoints, [dead], rebuilding] = await Promise.all([
     deps.db('checkpoints').whereIn(
       'name',
       PROJECTIONS.map((p) => checkpointName(p.name)),
@@ -30,8 +30,9 @@ export async function projectionStatuses(deps: {
     deps.db.raw(
       'SELECT projection, COUNT(*) AS n FROM dead_letters GROUP BY projection',
     ) as unknown as Promise<[{ projection: string; n: number | string }[]]>,
+    // From the job table: a rebuild run by another process shows here too.
+    deps.rebuilding().then((names) => new Set(names)),
   ]);
-  const rebuilding = new Set(deps.rebuilding());
   return Promise.all(
     PROJECTIONS.map(async ({ name }) => {
       const row = checkpoints.find((c) => c.name === checkpointName(name));

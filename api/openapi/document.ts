@@ -9,7 +9,7 @@ const ERRORS: Record<number, string> = {
   401: 'UNAUTHENTICATED (missing or bad token) or INVALID_SIGNATURE (bad webhook signature)',
   403: 'FORBIDDEN: a customer calling an admin route',
   404: "NOT_FOUND: unknown order, SKU or job; another user's order is also 404",
-  409: 'SOLD_OUT (details.skuId), LIMIT_EXCEEDED, ORDER_NOT_PAYABLE, ORDER_NOT_CANCELLABLE, SKU_EXISTS or IDEMPOTENCY_KEY_REUSED',
+  409: 'SOLD_OUT (details.skuId), LIMIT_EXCEEDED, ORDER_NOT_PAYABLE, ORDER_NOT_CANCELLABLE, SKU_EXISTS, IDEMPOTENCY_KEY_REUSED, or REBUILD_RUNNING (a rebuild that does not cover the request is running; details.jobId)',
   413: 'PAYLOAD_TOO_LARGE: body over 64 KiB',
   422: "AMOUNT_MISMATCH: the callback's amount or currency differs from the payment's",
   429: 'RATE_LIMITED: see Retry-After',

@@ -212,7 +212,7 @@ export const OPERATIONS: readonly Operation[] = [
         'the job started, or the one already running (one rebuild of a database at a time, across processes)',
       schema: answer.rebuildAccepted,
     },
-    errors: [400, 413, 503],
+    errors: [400, 409, 413, 503],
   },
   {
     method: 'get',

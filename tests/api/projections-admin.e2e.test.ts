@@ -1,3 +1,4 @@
+import { holdNamedLock } from '../../infra/db/named-lock';
 import { PROJECTION_NAMES } from '../../projections/all';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/wait';
@@ -50,5 +51,23 @@ describe('the projection admin API', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('When the replay command line holds the database, then a rebuild is refused with 409 REBUILD_RUNNING', async () => {
+    const db = t.database.connect();
+    const commandLine = await holdNamedLock(db, `${t.database.target.database}.rebuild`);
+    try {
+      const refused = await t.http.post(
+        '/v1/admin/projections/rebuild',
+        { projections: ['orders'] },
+        { token: t.admin },
+      );
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'REBUILD_RUNNING' });
+      expect(refused.headers.get('x-request-id')).toBeTruthy();
+    } finally {
+      await commandLine!.release();
+      await db.destroy();
+    }
   });
 });

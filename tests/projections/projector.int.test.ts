@@ -298,7 +298,7 @@ describe('the projectors', () => {
     expect(elsewhere).not.toBeNull();
     await insertJob(jobId, 'RUNNING');
     try {
-      expect(await rebuilder().start()).toEqual({ jobId });
+      expect(await rebuilder().start(['orders'])).toEqual({ jobId });
       expect(await rebuilder().job(jobId)).toMatchObject({ status: 'RUNNING' });
     } finally {
       await elsewhere!.release();
@@ -343,17 +343,65 @@ describe('the projectors', () => {
     }
   });
 
-  it('When the replay command line holds the rebuild, then the admin API answers a job that failed and says why', async () => {
+  it('When the replay command line holds the rebuild, then the admin API refuses with REBUILD_RUNNING, changing nothing', async () => {
     const live = await readModels(database.db);
+    const jobs = await database.db('projection_jobs').count({ n: '*' }).first();
     const commandLine = await rebuildLock();
     try {
-      const { jobId } = await rebuilder().start();
-      const job = await rebuilder().job(jobId);
-      expect(job).toMatchObject({ status: 'FAILED' });
-      expect(job!.error).toMatch(/another rebuild .* is running/);
+      const refused = await rebuilder()
+        .start()
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(RebuildRunningError);
+      expect(refused).toMatchObject({ code: 'REBUILD_RUNNING' });
+      expect((refused as Error).message).toMatch(/another rebuild .* is running/);
     } finally {
       await commandLine!.release();
     }
+    expect(await database.db('projection_jobs').count({ n: '*' }).first()).toEqual(jobs);
     expect(await readModels(database.db)).toEqual(live);
+  });
+
+  it('When a running job does not cover the projections asked for, then the request is refused naming that job; one it covers answers it', async () => {
+    const jobId = '00000000-0000-4000-8000-0000000000a1';
+    const elsewhere = await rebuildLock();
+    await database.db('projection_jobs').insert({
+      job_id: jobId,
+      projections: '["payments"]',
+      status: 'RUNNING',
+      processed: 0,
+      total: 10,
+      created_at: new Date(),
+      updated_at: new Date(),
+    });
+    try {
+      const other = rebuilder();
+      expect(await other.start(['payments'])).toEqual({ jobId });
+      await expect(other.start()).rejects.toMatchObject({
+        code: 'REBUILD_RUNNING',
+        details: { jobId, projections: ['payments'] },
+      });
+      await expect(other.start(['orders'])).rejects.toBeInstanceOf(RebuildRunningError);
+      // Every process shows the projections of a rebuild run by another one.
+      expect(await other.rebuilding()).toEqual(['payments']);
+    } finally {
+      await elsewhere!.release();
+      await database.db('projection_jobs').where({ job_id: jobId }).delete();
+    }
+  });
+
+  it('When this process runs a rebuild of some projections, then a request for others is refused until it ends', async () => {
+    const one = rebuilder();
+    const { jobId } = await one.start(['payments']);
+    try {
+      expect(await one.start(['payments'])).toEqual({ jobId });
+      await expect(one.start(['orders', 'payments'])).rejects.toMatchObject({
+        code: 'REBUILD_RUNNING',
+        details: { jobId },
+      });
+    } finally {
+      await one.settle();
+    }
+    expect(await one.job(jobId)).toMatchObject({ status: 'SUCCEEDED', projections: ['payments'] });
+    expect(await one.rebuilding()).toEqual([]);
   });
 });
