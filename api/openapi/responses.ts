@@ -104,7 +104,9 @@ export const orderList = z.object({
 export const callbackAnswer = z.object({
   orderId: z.uuid(),
   orderStatus: orderStatus,
-  paymentStatus,
+  paymentStatus: paymentStatus.describe(
+    "what this transaction did to its attempt; the attempt's status in the order view only moves up PENDING, FAILED, REFUNDED, COMPLETED (callbacks can arrive out of order)",
+  ),
 });
 
 export const orderEvents = z.object({
