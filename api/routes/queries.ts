@@ -12,7 +12,10 @@ export type QueryOptions = {
   pollMs?: number;
 };
 
-/** An order folded from its event stream: how `?minRevision=` tells an order that will not come. */
+/**
+ * An order folded from its event stream: what a read answers for an order the read model lacks
+ * yet, and how `?minRevision=` tells an order that will not come.
+ */
 export type OrderFromStore = (orderId: string) => Promise<OrderView | null>;
 
 const encodeCursor = (orderId: string) => Buffer.from(orderId).toString('base64url');
@@ -28,8 +31,9 @@ function decodeCursor(cursor: string): string {
 }
 
 /**
- * The query API: orders from the read models (whole: see infra/db/order-views.ts); `?minRevision`
- * waits for them to reach a revision. Another user's order does not exist for you.
+ * The query API: orders from the read models (whole: see infra/db/order-views.ts), or from the
+ * order's stream while they lack it; `?minRevision` waits for them to reach a revision. Another
+ * user's order does not exist for you.
  */
 export function queryRoutes(
   views: OrderViews,
@@ -73,6 +77,9 @@ export function queryRoutes(
 
       let view = await views.get(orderId);
       if (minRevision === undefined) {
+        // Not projected yet (a read straight after the 201): the order as its stream has it,
+        // rather than a 404 for an order the caller was just given.
+        if (view === null && fromStore) view = await fromStore(orderId);
         if (!visible(view)) throw notFound();
         return { status: 200, body: view };
       }
