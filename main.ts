@@ -271,6 +271,7 @@ export async function startSystem(
       closers.push({ name: 'relay', close: () => relay.stop() });
       collect.relay = {
         position: () => relay.status().position,
+        leading: () => !relay.status().standby,
         oldestAfter: async (after) =>
           (await eventStore.readAll({ after, maxCount: 1 }))[0]?.recordedAt ?? null,
         headPosition: () => eventStore.headPosition(),

@@ -5,6 +5,8 @@ export type CollectorSources = {
   relay?: {
     /** The last position the relay published (its checkpoint). */
     position(): bigint;
+    /** Whether this relay publishes (it holds the lead), or stands by for another. */
+    leading(): boolean;
     /** When the oldest event after `position` was recorded; null when there is none. */
     oldestAfter(position: bigint): Promise<Date | null>;
     headPosition(): Promise<bigint>;
@@ -56,6 +58,13 @@ export function registerCollectors(registry: Registry, sources: CollectorSources
         const oldest = await relay.oldestAfter(relay.position());
         set({}, oldest ? Math.max(0, now().getTime() - oldest.getTime()) / 1000 : 0);
       },
+    );
+    gauge(
+      registry,
+      'flashsale_relay_leading',
+      'Whether this relay publishes (1) or stands by while another relay of the database does (0)',
+      [],
+      async (set) => set({}, relay.leading() ? 1 : 0),
     );
     gauge(
       registry,
@@ -111,7 +120,7 @@ export function registerCollectors(registry: Registry, sources: CollectorSources
     gauge(
       registry,
       'flashsale_saga_timers',
-      'Reservation timers of the saga by status: PENDING (waiting), FIRED (expired the order), DONE (ended first: paid, cancelled, or expired by a command past the deadline)',
+      'Reservation timers of the saga by status: PENDING (waiting), FIRED (expired the order), DONE (ended first: paid, cancelled, or expired by a command past the deadline). Read from the database, so every saga process reports the same counts: take max, not sum, across processes',
       ['status'],
       async (set) => {
         const counts = await sagaTimers();

@@ -102,6 +102,7 @@ describe('GET /metrics', () => {
     expect(valueOf(m, 'flashsale_relay_position')).toBe(
       valueOf(m, 'flashsale_event_store_head_position'),
     );
+    expect(valueOf(m, 'flashsale_relay_leading')).toBe(1);
     for (const projection of ['orders', 'order_items', 'payments', 'inventory_audit']) {
       expect(valueOf(m, 'flashsale_projection_dead_letters', { projection })).toBe(0);
     }
