@@ -390,6 +390,11 @@ export async function startSystem(
   }
 }
 
+/** How long a stop waits for a role's start attempt in flight (keepStarting). */
+const START_WAIT_ON_STOP_MS = 2_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * Starts a role that needs Kafka without holding up the process: while Kafka is away it tries
  * again, with capped backoff, until it starts or the process stops.
@@ -419,7 +424,13 @@ function keepStarting(
     async stop() {
       stopped = true;
       wake();
-      const handle = await started;
+      // An attempt in flight against a broker that is away retries for up to 20 s: it is not
+      // waited for past a moment, and whatever it starts after all is stopped when it does.
+      const handle = await Promise.race([started, sleep(START_WAIT_ON_STOP_MS).then(() => null)]);
+      if (handle === null) {
+        void started.then((h) => h?.stop()).catch(() => undefined);
+        return;
+      }
       await handle?.stop();
     },
   };

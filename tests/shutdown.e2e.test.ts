@@ -130,4 +130,26 @@ describe('when the process gets SIGTERM during a purchase load', () => {
       await store.close();
     }
   });
+
+  it('When Kafka does not answer, then SIGTERM still stops it in seconds, not after the broker retries', async () => {
+    const proc = runService({
+      PORT: '0',
+      MYSQL_URL: database.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      // A closed port: the projector and saga keep retrying their start (kafkajs: about 20 s).
+      KAFKA_BROKERS: '127.0.0.1:1',
+      REDIS_KEY_PREFIX: prefix,
+      KAFKA_TOPIC_PREFIX: topics.prefix,
+      JWT_SECRET,
+      PAYMENT_WEBHOOK_SECRET: 'webhook-secret-for-the-shutdown-test',
+    });
+    await until(() => /"msg":"listening"/.test(proc.output()), 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const signalled = Date.now();
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(proc.output()).toMatch(/"msg":"stopped"/);
+    // Each waiting role gives its attempt in flight 2 s; the broker's retries took 20 s.
+    expect(Date.now() - signalled).toBeLessThan(12_000);
+  }, 90_000);
 });
