@@ -79,6 +79,9 @@ export function createApp(deps: ApiDependencies, observe: RequestObserver): Expr
   const clock = deps.clock ?? (() => new Date());
   const nowSeconds = () => Math.floor(clock().getTime() / 1000);
   const app = express();
+  // Before the first app.use, which builds the app's own router from this setting; the routers
+  // mounted on it are case-sensitive too (http/router.ts), as the fast path is.
+  app.enable('case sensitive routing');
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId);

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { caseSensitiveRouter } from './router';
 
 /** A dependency the process needs: it is ready when every check resolves. */
 export type ReadinessCheck = { name: string; check(): Promise<unknown> };
@@ -16,7 +17,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export function healthRoutes(checks: readonly ReadinessCheck[]): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { caseSensitiveRouter } from './router';
 import type { Registry } from 'prom-client';
 
 /**
@@ -6,7 +7,7 @@ import type { Registry } from 'prom-client';
  * /healthz and /readyz it is meant for the internal network, not for the public edge.
  */
 export function metricsRoutes(registry: Registry): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.get('/metrics', async (_req, res, next) => {
     try {
       const text = await registry.metrics();

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { caseSensitiveRouter } from '../http/router';
 import { docsPage } from './docs-page';
 import { openApiDocument } from './document';
 
@@ -7,7 +8,7 @@ export function openApiRoutes(): Router {
   const doc = openApiDocument();
   const body = JSON.stringify(doc);
   const page = docsPage(doc);
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(body);
   });

@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { caseSensitiveRouter } from '../http/router';
 import type { EventStore } from '../../commands/ports';
 import { NotFoundError } from '../../domain/errors';
 import { orderStreamId } from '../../domain/order/events';
@@ -12,7 +13,7 @@ export function auditRoutes(
   authenticate: RequestHandler,
   auditSku?: (skuId: string) => Promise<unknown>,
 ): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
 
   if (auditSku) {
     router.get(

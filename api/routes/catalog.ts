@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { caseSensitiveRouter } from '../http/router';
 import { NotFoundError, UnavailableError } from '../../domain/errors';
 import { jsonBody } from '../http/body';
 import { requireAdmin } from '../http/authenticate';
@@ -9,7 +10,7 @@ import type { Commands } from './commands';
 import { contextOf } from './context';
 
 export function catalogRoutes(commands: Commands, authenticate: RequestHandler): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
 
   router.post(
     '/v1/admin/skus',

@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { caseSensitiveRouter } from '../http/router';
 import { dashboardPage } from '../dashboard/page';
 import { requireAdmin } from '../http/authenticate';
 import { route } from '../http/async';
@@ -10,7 +11,7 @@ import type { Dashboard } from '../queries/dashboard';
  */
 export function dashboardRoutes(dashboard: Dashboard, authenticate: RequestHandler): Router {
   const { html, contentSecurityPolicy } = dashboardPage();
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.get('/dashboard', (_req, res) => {
     res.setHeader('Content-Security-Policy', contentSecurityPolicy);
     res.setHeader('Cache-Control', 'no-store');

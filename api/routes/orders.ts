@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { caseSensitiveRouter } from '../http/router';
 import { route } from '../http/async';
 import { optionalJsonBody } from '../http/body';
 import { orderIdFrom } from '../http/path-ids';
@@ -12,7 +13,7 @@ export function orderRoutes(
   authenticate: RequestHandler,
   limit: RequestHandler,
 ): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
 
   /** An order's command: its id from the path, no body but `{}`, the command's answer. */
   const onOrder = (

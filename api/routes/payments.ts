@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { caseSensitiveRouter } from '../http/router';
 import { parseJson, rawBody } from '../http/body';
 import { route } from '../http/async';
 import { paymentCallbackBody, parse } from '../http/schemas';
@@ -12,7 +13,7 @@ export function paymentRoutes(
   secret: string,
   nowSeconds: () => number,
 ): Router {
-  const router = Router();
+  const router = caseSensitiveRouter();
   router.post(
     '/v1/payments/callback',
     rawBody,

@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
+import { caseSensitiveRouter } from '../http/router';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { requireAdmin } from '../http/authenticate';
 import { route } from '../http/async';
@@ -14,7 +15,7 @@ export type ProjectionAdmin = {
 };
 
 export function projectionAdminRoutes(admin: ProjectionAdmin, authenticate: RequestHandler) {
-  const router = Router();
+  const router = caseSensitiveRouter();
 
   router.post(
     '/v1/admin/projections/rebuild',

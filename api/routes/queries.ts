@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { caseSensitiveRouter } from '../http/router';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { route } from '../http/async';
 import { orderIdFrom } from '../http/path-ids';
@@ -43,7 +44,7 @@ export function queryRoutes(
 ): Router {
   const waitMs = options.readYourWritesMs ?? 5_000;
   const pollMs = options.pollMs ?? 25;
-  const router = Router();
+  const router = caseSensitiveRouter();
 
   router.get(
     '/v1/orders',

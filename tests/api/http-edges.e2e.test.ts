@@ -1,0 +1,86 @@
+import { Registry } from 'prom-client';
+import { createApp, type ApiDependencies } from '../../api';
+import { FAST_PURCHASE_ROUTE } from '../../api/fast-purchase';
+import { routeTable } from '../../api/http/route-table';
+import { createLogger } from '../../infra/log';
+import { createMetrics } from '../../infra/metrics';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+/** Every route the service serves (as tests/api/openapi does), `{param}`s filled with `value`. */
+function servedRoutes(value: string): { method: string; path: string }[] {
+  const unused = {} as never;
+  const deps: ApiDependencies = {
+    logger: createLogger({ level: 'silent' }),
+    readiness: [],
+    commands: unused,
+    projectionAdmin: unused,
+    eventStore: unused,
+    auditSku: unused,
+    orderViews: unused,
+    dashboard: unused,
+    jwtSecret: 'x'.repeat(20),
+    paymentWebhookSecret: 'y'.repeat(20),
+    metrics: createMetrics(new Registry()),
+  };
+  const app = createApp(deps, () => undefined);
+  return [FAST_PURCHASE_ROUTE, ...routeTable(app)].map(({ method, path }) => ({
+    method: method.toUpperCase(),
+    path: path.replace(/\{\w+\}/g, value),
+  }));
+}
+
+describe('the edges of HTTP', () => {
+  let sys: TestSystem;
+
+  beforeAll(async () => {
+    sys = await startTestSystem({}, { label: 'httpedge' });
+  });
+  afterAll(async () => {
+    await sys.stop();
+  });
+
+  describe('routing', () => {
+    const routes = servedRoutes('x');
+
+    it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+      'When %s is asked for in upper case, then it is 404 NOT_FOUND as any unknown path',
+      async (_, { method, path }) => {
+        const res = await sys.http.call(method, path.toUpperCase(), undefined, {
+          token: sys.admin,
+        });
+        expect({ status: res.status, code: res.body?.error?.code }).toEqual({
+          status: 404,
+          code: 'NOT_FOUND',
+        });
+        expect(res.body.error).toEqual({
+          code: 'NOT_FOUND',
+          message: expect.any(String),
+          details: expect.any(Object),
+        });
+        expect(res.headers.get('x-request-id')).toBeTruthy();
+      },
+    );
+
+    it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+      'When %s is asked for as written, then a route takes it',
+      async (_, { method, path }) => {
+        // Broken JSON: a POST is refused before it could change anything.
+        const raw = method === 'POST' ? '{' : undefined;
+        const res = await sys.http.call(method, path, undefined, { token: sys.admin, raw });
+        expect(res.body?.error?.message ?? '').not.toMatch(/^no route for/);
+      },
+    );
+
+    it('When the purchase and the order list are asked for in mixed case, then both are 404', async () => {
+      const token = sys.customer('shouter');
+      const list = await sys.http.get('/V1/ORDERS', { token });
+      const buy = await sys.http.post(
+        '/V1/Orders',
+        { items: [{ skuId: 'x', quantity: 1 }] },
+        { token },
+      );
+      expect([list.status, buy.status]).toEqual([404, 404]);
+      expect([list.body.error.code, buy.body.error.code]).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+    });
+  });
+});
