@@ -63,7 +63,9 @@ export function httpError(
     return { status, body: errorBody('PAYLOAD_TOO_LARGE', 'the body is over 64 KiB') };
   }
   if (status === 400) {
-    return { status, body: errorBody('VALIDATION_FAILED', 'the body is not valid JSON') };
+    // Bodies are parsed by http/body.ts, whose errors are ValidationErrors: a bare 400 is
+    // something else about the request, so it must not claim to be about JSON.
+    return { status, body: errorBody('VALIDATION_FAILED', 'the request is malformed') };
   }
   logger.error({ err: error, requestId }, 'unhandled error');
   return {
@@ -72,9 +74,25 @@ export function httpError(
   };
 }
 
+/**
+ * Express decodes a path parameter when a route matches it; `/v1/skus/%zz` is no encoding of
+ * anything, and the router's error for it is a URIError with status 400.
+ */
+function isBadPercentEncoding(error: unknown): boolean {
+  return error instanceof URIError && (error as { status?: number }).status === 400;
+}
+
+function badPercentEncoding(path: string): { status: number; body: ErrorBody } {
+  const message =
+    'the path is not valid percent-encoding: each % must start two hex digits, and what they spell must be UTF-8';
+  return { status: 400, body: errorBody('VALIDATION_FAILED', message, { path }) };
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
-    const { status, body } = httpError(error, logger, res.getHeader('x-request-id'));
+  return (error: unknown, req, res, _next) => {
+    const { status, body } = isBadPercentEncoding(error)
+      ? badPercentEncoding(req.path)
+      : httpError(error, logger, res.getHeader('x-request-id'));
     res.status(status).json(body);
   };
 }

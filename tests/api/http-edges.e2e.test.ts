@@ -83,4 +83,32 @@ describe('the edges of HTTP', () => {
       expect([list.body.error.code, buy.body.error.code]).toEqual(['NOT_FOUND', 'NOT_FOUND']);
     });
   });
+
+  describe('percent-encoding in a path', () => {
+    const withParams = servedRoutes('%zz').filter((r) => r.path.includes('%zz'));
+
+    it('When the routes are listed, then those with a path parameter are there', () => {
+      expect(withParams.map((r) => r.path)).toEqual(
+        expect.arrayContaining(['/v1/skus/%zz', '/v1/orders/%zz', '/v1/admin/skus/%zz/restock']),
+      );
+    });
+
+    it.each(withParams.map((r) => [`${r.method} ${r.path}`, r] as const))(
+      'When %s is asked for, then it is 400 VALIDATION_FAILED about the percent-encoding',
+      async (_, { method, path }) => {
+        const res = await sys.http.call(method, path, undefined, { token: sys.admin });
+        expect({ status: res.status, code: res.body?.error?.code }).toEqual({
+          status: 400,
+          code: 'VALIDATION_FAILED',
+        });
+        expect(res.body.error).toEqual({
+          code: 'VALIDATION_FAILED',
+          message: expect.stringMatching(/percent-encoding/),
+          details: { path },
+        });
+        expect(res.body.error.message).not.toMatch(/JSON/);
+        expect(res.headers.get('x-request-id')).toBeTruthy();
+      },
+    );
+  });
 });

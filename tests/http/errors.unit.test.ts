@@ -27,4 +27,14 @@ describe('errors as HTTP answers', () => {
       body: { error: { code: 'SOLD_OUT', message: 'gone', details: { skuId: 'K1' } } },
     });
   });
+
+  it('When an error of the framework with status 400 reaches HTTP, then it is VALIDATION_FAILED without claiming the body is not JSON', () => {
+    const error = Object.assign(new Error('bad'), { status: 400 });
+    expect(httpError(error, logger, 'r4')).toEqual({
+      status: 400,
+      body: {
+        error: { code: 'VALIDATION_FAILED', message: 'the request is malformed', details: {} },
+      },
+    });
+  });
 });
