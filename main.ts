@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
-import { createRequestHandler, type ReadinessCheck } from './api';
+import { createRequestHandler, refuseUnparsedRequest, type ReadinessCheck } from './api';
 import { ConfigError, loadConfig, type Config, type Role } from './infra/config';
 import {
   connectMysql,
@@ -350,8 +350,9 @@ export async function startSystem(
     // Every process serves HTTP: the api role its routes, every role /healthz, /readyz and
     // /metrics, so a process running only the relay, projectors or saga can be probed and scraped.
     const api = config.roles.includes('api');
+    const apiLogger = logger.child({ role: 'api' });
     const handler = createRequestHandler({
-      logger: logger.child({ role: 'api' }),
+      logger: apiLogger,
       readiness,
       jwtSecret: config.jwtSecret,
       paymentWebhookSecret: config.paymentWebhookSecret,
@@ -379,7 +380,9 @@ export async function startSystem(
           }
         : {}),
     });
-    const server = await listen(createServer(handler), config.port);
+    // The one server of the process: the purchase fast path and express both answer on it.
+    const server = createServer(handler).on('clientError', refuseUnparsedRequest(apiLogger));
+    await listen(server, config.port);
     const port = (server.address() as AddressInfo).port;
     closers.push({ name: 'http', close: () => closeServer(server) });
     logger.info({ port, roles: config.roles, eventStore: config.eventStore }, 'listening');

@@ -1,4 +1,5 @@
 export * from './app';
+export { refuseUnparsedRequest } from './http/client-error';
 export type { ReadinessCheck } from './http/health';
 export type { Commands } from './routes/commands';
 export type { RateLimiter, RateLimits } from './http/rate-limit';

@@ -19,7 +19,9 @@ const ERRORS: Record<number, string> = {
 const DESCRIPTION = `The HTTP contract of the flash-sale order system (docs/API.md).
 
 Every error answers \`{ "error": { "code", "message", "details" } }\` (schema \`Error\`) and every
-response carries \`X-Request-Id\` (the caller's, when it sends a sane one). Money is an integer in
+response carries \`X-Request-Id\` (the caller's, when it sends a sane one). A request that is not
+valid HTTP/1.1 answers 400 VALIDATION_FAILED with the same body, headers over 16 KiB 431, a request
+that does not arrive in time 408, and the connection is closed. Money is an integer in
 minor units with an ISO 4217 \`currency\`; times are ISO 8601 UTC strings.
 
 Customers and admins authenticate with \`Authorization: Bearer <JWT>\` (HS256, claims \`sub\`,

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Registry } from 'prom-client';
 import { createApp, type ApiDependencies } from '../../api';
 import { FAST_PURCHASE_ROUTE } from '../../api/fast-purchase';
@@ -27,6 +28,42 @@ function servedRoutes(value: string): { method: string; path: string }[] {
     method: method.toUpperCase(),
     path: path.replace(/\{\w+\}/g, value),
   }));
+}
+
+type RawAnswer = { status: number; headers: Record<string, string>; body: unknown };
+
+/**
+ * Writes `bytes` as they are on a connection of its own, as no HTTP client would send them, and
+ * reads the answer until the server closes the connection.
+ */
+function rawExchange(port: number, bytes: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(parseAnswer(Buffer.concat(chunks).toString('latin1'))));
+    socket.write(bytes, 'latin1');
+  });
+}
+
+function parseAnswer(text: string): RawAnswer {
+  const end = text.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
+    }),
+  );
+  const rest = text.slice(end + 4);
+  let body: unknown = rest;
+  try {
+    body = JSON.parse(rest);
+  } catch {
+    // not JSON: the test sees the text
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body };
 }
 
 describe('the edges of HTTP', () => {
@@ -110,5 +147,53 @@ describe('the edges of HTTP', () => {
         expect(res.headers.get('x-request-id')).toBeTruthy();
       },
     );
+  });
+
+  describe('requests that the HTTP parser refuses', () => {
+    const order = '{"items":[{"skuId":"x","quantity":1}]}';
+    const cases: [string, string, number, RegExp][] = [
+      [
+        'a control character in Idempotency-Key',
+        `POST /v1/orders HTTP/1.1\r\nHost: a\r\nIdempotency-Key: a\x01b\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${order.length}\r\n\r\n${order}`,
+        400,
+        /not valid HTTP/,
+      ],
+      [
+        'a header line without a colon',
+        'GET /healthz HTTP/1.1\r\nHost: a\r\nno colon here\r\n\r\n',
+        400,
+        /not valid HTTP/,
+      ],
+      ['a request line of garbage', 'HELLO THERE\r\n\r\n', 400, /not valid HTTP/],
+      [
+        'headers over the size limit',
+        `GET /healthz HTTP/1.1\r\nHost: a\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`,
+        431,
+        /headers are too large/,
+      ],
+    ];
+
+    it.each(cases)(
+      'When a request has %s, then it gets the JSON error body and an X-Request-Id',
+      async (_, bytes, status, message) => {
+        const answer = await rawExchange(Number(new URL(sys.base).port), bytes);
+        expect(answer.status).toBe(status);
+        expect(answer.body).toEqual({
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: expect.stringMatching(message),
+            details: {},
+          },
+        });
+        expect(answer.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+        expect(answer.headers['content-type']).toMatch(/^application\/json/);
+        expect(answer.headers.connection).toBe('close');
+      },
+    );
+
+    it('When such requests have been refused, then the service goes on answering', async () => {
+      expect((await sys.http.get('/healthz')).status).toBe(200);
+    });
   });
 });
