@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoCurrency } from '../../domain/currency';
 import { ValidationError } from '../../domain/errors';
 
 /**
@@ -7,7 +8,13 @@ import { ValidationError } from '../../domain/errors';
  */
 const id64 = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9_-]');
 const money = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+const currencyShape = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as EUR', abort: true });
+/** A currency a price can be in: ISO 4217 and in use (domain/currency.ts says which). */
+const currency = currencyShape
+  .refine(isIsoCurrency, 'must be the ISO 4217 code of a currency in use, such as EUR')
+  .describe('ISO 4217 code of a currency in use (not XXX or XTS)');
 
 export const createSkuBody = z.strictObject({
   skuId: id64,
@@ -39,7 +46,10 @@ export const paymentCallbackBody = z.strictObject({
   transactionId: z.string().min(1).max(128),
   status: z.enum(['SUCCEEDED', 'FAILED']),
   amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  currency,
+  // Only compared with the payment's, which is its SKU's: a code that is not in use differs and
+  // answers 422 AMOUNT_MISMATCH. Refusing it as invalid would leave the orders of a SKU listed
+  // before codes were checked against ISO 4217 with no callback that can confirm them.
+  currency: currencyShape.describe("ISO 4217; anything but the payment's currency is a mismatch"),
   reason: z.string().max(500).optional(),
 });
 

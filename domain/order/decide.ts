@@ -50,6 +50,8 @@ function place({ data }: PlaceOrder, state: OrderState): OrderEvent[] {
   const { orderId, userId, currency, now, ttlSeconds } = data;
   if (typeof orderId !== 'string' || orderId.length === 0) invalid('orderId', 'must not be empty');
   if (typeof userId !== 'string' || userId.length === 0) invalid('userId', 'must not be empty');
+  // The SKUs' currency, checked against ISO 4217 when they were listed: only its shape here, so
+  // that a SKU listed before that check can still be ordered.
   if (!/^[A-Z]{3}$/.test(currency)) invalid('currency', 'must be an ISO 4217 code', currency);
   const { items, total } = priceLines(data.items);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) {

@@ -1,3 +1,4 @@
+import { isIsoCurrency } from '../currency';
 import { NotFoundError, SkuExistsError, ValidationError } from '../errors';
 import { assertNever } from '../event';
 import type { ListSku, RestockSku, SkuCommand } from './commands';
@@ -30,7 +31,9 @@ function list({ data }: ListSku, state: SkuState): SkuEvent[] {
   if (!Number.isSafeInteger(price) || price < 1) {
     invalid('price', 'must be an integer > 0 in minor units', price);
   }
-  if (!/^[A-Z]{3}$/.test(currency)) invalid('currency', 'must be an ISO 4217 code', currency);
+  if (typeof currency !== 'string' || !isIsoCurrency(currency)) {
+    invalid('currency', 'must be the ISO 4217 code of a currency in use', currency);
+  }
   if (!Number.isInteger(stock) || stock < 0 || stock > MAX_UNITS) {
     invalid('stock', `must be an integer 0-${MAX_UNITS}`, stock);
   }

@@ -196,4 +196,66 @@ describe('the edges of HTTP', () => {
       expect((await sys.http.get('/healthz')).status).toBe(200);
     });
   });
+
+  describe('currencies', () => {
+    const sku = (skuId: string, currency: string) => ({
+      skuId,
+      name: `SKU ${skuId}`,
+      price: 500,
+      currency,
+      stock: 1,
+    });
+
+    it.each([
+      ['ABC', 'a code of three letters that no currency has'],
+      ['XXX', 'the code for no currency'],
+      ['XTS', 'the code reserved for tests'],
+      ['DEM', 'a withdrawn currency'],
+    ])(
+      'When a SKU is listed in %s (%s), then it is 400 VALIDATION_FAILED naming currency',
+      async (currency) => {
+        const res = await sys.http.post('/v1/admin/skus', sku(`in-${currency}`, currency), {
+          token: sys.admin,
+        });
+        expect({ status: res.status, code: res.body?.error?.code }).toEqual({
+          status: 400,
+          code: 'VALIDATION_FAILED',
+        });
+        expect(res.body.error.message).toMatch(/body\.currency .*ISO 4217/);
+        expect(res.body.error.details.issues).toEqual([
+          { path: 'body.currency', message: expect.stringMatching(/ISO 4217/) },
+        ]);
+      },
+    );
+
+    it.each(['EUR', 'USD', 'JPY'])(
+      'When a SKU is listed in %s, then it is listed',
+      async (currency) => {
+        const res = await sys.http.post('/v1/admin/skus', sku(`in-${currency}`, currency), {
+          token: sys.admin,
+        });
+        expect(res.status).toBe(201);
+        expect(res.body.currency).toBe(currency);
+      },
+    );
+
+    it("When a callback carries a code that is no currency, then it is 422 AMOUNT_MISMATCH, as any currency other than the payment's", async () => {
+      await sys.listSku({ skuId: 'paid-in-eur', stock: 5, price: 700 });
+      const token = sys.customer('payer');
+      const placed = await sys.http.post(
+        '/v1/orders',
+        { items: [{ skuId: 'paid-in-eur', quantity: 1 }] },
+        { token },
+      );
+      const { orderId } = placed.body;
+      const payment = await sys.http.post(`/v1/orders/${orderId}/payments`, undefined, { token });
+      const { paymentId, amount } = payment.body;
+      const callback = { paymentId, orderId, transactionId: 'tx-abc', status: 'SUCCEEDED', amount };
+      const res = await sys.callback({ ...callback, currency: 'ABC' });
+      expect({ status: res.status, code: res.body?.error?.code }).toEqual({
+        status: 422,
+        code: 'AMOUNT_MISMATCH',
+      });
+    });
+  });
 });

@@ -100,6 +100,8 @@ describe('ListSku', () => {
     ['an unsafe price', { price: 2 ** 53 }, 'price'],
     ['a lower-case currency', { currency: 'eur' }, 'currency'],
     ['a four-letter currency', { currency: 'EURO' }, 'currency'],
+    ['a code that is no currency', { currency: 'ABC' }, 'currency'],
+    ['the code for no currency', { currency: 'XXX' }, 'currency'],
     ['a negative stock', { stock: -1 }, 'stock'],
     ['a fractional stock', { stock: 1.5 }, 'stock'],
     ['a stock over a billion', { stock: 1_000_000_001 }, 'stock'],

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/errors';
-import { createSkuBody, listOrdersQuery, parse } from '../../api/http/schemas';
+import { createSkuBody, listOrdersQuery, parse, paymentCallbackBody } from '../../api/http/schemas';
 
 describe('the query of GET /v1/orders', () => {
   it('When every parameter is sent empty, as docs/API.md writes them, then each counts as absent', () => {
@@ -41,6 +41,53 @@ describe('the body of POST /v1/admin/skus', () => {
   it.each([0, -1, 1.5, '2', 1_000_001])('When perUserLimit is %j, then it is refused', (limit) => {
     expect(() => parse(createSkuBody, { ...sku, perUserLimit: limit }, 'body')).toThrow(
       ValidationError,
+    );
+  });
+});
+
+describe('currencies', () => {
+  const sku = { skuId: 'S1', name: 'Kettle', price: 2500, currency: 'EUR', stock: 4 };
+
+  it('When the ICU data of this Node is read, then it knows EUR, USD and JPY', () => {
+    expect(Intl.supportedValuesOf('currency')).toEqual(
+      expect.arrayContaining(['EUR', 'USD', 'JPY']),
+    );
+  });
+
+  it.each(['EUR', 'USD', 'JPY', 'CHF', 'GBP'])(
+    'When a SKU is priced in %s, then it is accepted',
+    (currency) => {
+      expect(parse(createSkuBody, { ...sku, currency }, 'body').currency).toBe(currency);
+    },
+  );
+
+  it.each([
+    ['ABC', /body\.currency must be the ISO 4217 code of a currency in use/],
+    ['XXX', /body\.currency must be the ISO 4217 code of a currency in use/],
+    ['XTS', /body\.currency must be the ISO 4217 code of a currency in use/],
+    ['XAU', /body\.currency must be the ISO 4217 code of a currency in use/],
+    ['eur', /body\.currency must be an ISO 4217 code such as EUR$/],
+    ['EURO', /body\.currency must be an ISO 4217 code such as EUR$/],
+  ])(
+    'When a SKU is priced in %j, then it is refused naming currency, once',
+    (currency, message) => {
+      expect(() => parse(createSkuBody, { ...sku, currency }, 'body')).toThrow(message);
+    },
+  );
+
+  it('When a callback carries three letters that are no currency, then its shape passes, to be compared with the payment', () => {
+    const callback = {
+      paymentId: '0190f4a2-0000-7000-8000-000000000000',
+      orderId: '0190f4a2-0000-7000-8000-000000000001',
+      transactionId: 't',
+      status: 'SUCCEEDED',
+      amount: 1,
+    };
+    expect(parse(paymentCallbackBody, { ...callback, currency: 'ABC' }, 'body').currency).toBe(
+      'ABC',
+    );
+    expect(() => parse(paymentCallbackBody, { ...callback, currency: 'eur' }, 'body')).toThrow(
+      /body\.currency/,
     );
   });
 });
