@@ -2,6 +2,7 @@ import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs'
 import { ensureTopics } from '../infra/kafka/topics';
 import { batchDone } from '../infra/kafka/batch-done';
 import { CONSUMER_TIMING } from '../infra/kafka/client';
+import { superviseConsumer, type SupervisedConsumer } from '../infra/kafka/supervise';
 import type { Knex } from 'knex';
 import type { RecordedEvent } from '../commands/ports';
 import { fromEventMessage, topicsFor } from '../infra/kafka/event-message';
@@ -42,27 +43,32 @@ export async function startProjectors(deps: ProjectorDeps) {
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
-  const consumers: Consumer[] = [];
+  const consumers: SupervisedConsumer[] = [];
   try {
     for (const projection of projectionsNamed(deps.projections)) {
       consumers.push(await startOne(projection));
     }
   } catch (error) {
-    await Promise.all(consumers.map((c) => c.disconnect()));
+    await Promise.all(consumers.map((c) => c.stop()));
     await producer.disconnect();
     throw error;
   }
 
-  async function startOne(projection: Projection): Promise<Consumer> {
-    const consumer = deps.kafka.consumer({
-      groupId: groupId(deps.topicPrefix, projection.name),
-      maxWaitTimeInMs: 50,
-      retry: { retries: 10 },
-      ...CONSUMER_TIMING,
-    });
+  function startOne(projection: Projection): Promise<SupervisedConsumer> {
+    const plog = log.child({ projection: projection.name });
+    const consumer = () =>
+      deps.kafka.consumer({
+        groupId: groupId(deps.topicPrefix, projection.name),
+        maxWaitTimeInMs: 50,
+        retry: { retries: 10 },
+        ...CONSUMER_TIMING,
+      });
+    return superviseConsumer(consumer, (c) => run(c, projection, plog), plog);
+  }
+
+  async function run(consumer: Consumer, projection: Projection, plog: Logger): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topic: topics.events, fromBeginning: true });
-    const plog = log.child({ projection: projection.name });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -121,16 +127,11 @@ export async function startProjectors(deps: ProjectorDeps) {
         );
       },
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      // kafkajs restarts the consumer itself when the error is retriable.
-      plog.error({ err: payload.error, restart: payload.restart }, 'projector crashed');
-    });
-    return consumer;
   }
 
   return {
     async stop(): Promise<void> {
-      await Promise.all(consumers.map((c) => c.disconnect()));
+      await Promise.all(consumers.map((c) => c.stop()));
       await producer.disconnect();
     },
   };

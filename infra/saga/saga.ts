@@ -1,10 +1,17 @@
-import type { Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
 import { SYSTEM_ACTORS, type CommandContext } from '../../commands/context';
 import { timerChange } from '../../commands/saga/timers';
 import { retryDeadlocks } from '../db/retry-deadlocks';
 import { sqlTime } from '../db/sql-time';
-import { batchDone, CONSUMER_TIMING, ensureTopics, fromEventMessage, topicsFor } from '../kafka';
+import {
+  batchDone,
+  CONSUMER_TIMING,
+  ensureTopics,
+  fromEventMessage,
+  superviseConsumer,
+  topicsFor,
+} from '../kafka';
 import type { Logger } from '../log';
 
 type Timer = { order_id: string; correlation_id: string | null; placed_event_id: string | null };
@@ -34,74 +41,80 @@ export async function startSaga(deps: SagaDeps) {
   const tickMs = deps.tickMs ?? 200;
   const limit = deps.batch ?? 200;
   await ensureTopics(deps.kafka, deps.topicPrefix);
-  const consumer = deps.kafka.consumer({
-    groupId: `${deps.topicPrefix}saga`,
-    maxWaitTimeInMs: 50,
-    ...CONSUMER_TIMING,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic: topicsFor(deps.topicPrefix).events, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-      if (batch.messages.length === 0) return;
-      const starts: [string, string, string, string | null, string][] = [];
-      const ends: string[] = [];
-      const correlationIds = new Set<string>();
-      for (const message of batch.messages) {
-        let change;
-        try {
-          const event = fromEventMessage(message.value);
-          change = timerChange(event);
-          const { correlationId } = event.metadata;
-          if (change && typeof correlationId === 'string') correlationIds.add(correlationId);
-        } catch (error) {
-          log.warn({ err: error, offset: message.offset }, 'unreadable message skipped');
-          continue;
+  const create = () =>
+    deps.kafka.consumer({
+      groupId: `${deps.topicPrefix}saga`,
+      maxWaitTimeInMs: 50,
+      ...CONSUMER_TIMING,
+    });
+  const feed = await superviseConsumer(create, (c) => followTimers(c), log);
+
+  /** Keeps `saga_timers` in step with the events: a timer per placed order, ended when it ends. */
+  async function followTimers(consumer: Consumer): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({ topic: topicsFor(deps.topicPrefix).events, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        if (batch.messages.length === 0) return;
+        const starts: [string, string, string, string | null, string][] = [];
+        const ends: string[] = [];
+        const correlationIds = new Set<string>();
+        for (const message of batch.messages) {
+          let change;
+          try {
+            const event = fromEventMessage(message.value);
+            change = timerChange(event);
+            const { correlationId } = event.metadata;
+            if (change && typeof correlationId === 'string') correlationIds.add(correlationId);
+          } catch (error) {
+            log.warn({ err: error, offset: message.offset }, 'unreadable message skipped');
+            continue;
+          }
+          if (change?.kind === 'start') {
+            starts.push([
+              change.orderId,
+              sqlTime(new Date(change.expiresAt)),
+              change.position.toString(),
+              change.correlationId,
+              change.placedEventId,
+            ]);
+          } else if (change?.kind === 'end') {
+            ends.push(change.orderId);
+          }
         }
-        if (change?.kind === 'start') {
-          starts.push([
-            change.orderId,
-            sqlTime(new Date(change.expiresAt)),
-            change.position.toString(),
-            change.correlationId,
-            change.placedEventId,
-          ]);
-        } else if (change?.kind === 'end') {
-          ends.push(change.orderId);
-        }
-      }
-      // Two statements a batch, not one a message; the firing loop locks the same rows, so a
-      // deadlock (one side rolled back whole) is simply run again.
-      await retryDeadlocks(() =>
-        deps.db.transaction(async (trx) => {
-          if (starts.length > 0) {
-            await trx.raw(
-              `INSERT IGNORE INTO saga_timers
+        // Two statements a batch, not one a message; the firing loop locks the same rows, so a
+        // deadlock (one side rolled back whole) is simply run again.
+        await retryDeadlocks(() =>
+          deps.db.transaction(async (trx) => {
+            if (starts.length > 0) {
+              await trx.raw(
+                `INSERT IGNORE INTO saga_timers
                  (order_id, expires_at, status, position, fired_at, correlation_id, placed_event_id)
                VALUES ${starts.map(() => "(?, ?, 'PENDING', ?, NULL, ?, ?)").join(', ')}`,
-              starts.flat(),
-            );
-          }
-          if (ends.length > 0) {
-            await trx('saga_timers')
-              .whereIn('order_id', [...new Set(ends)].sort())
-              .andWhere({ status: 'PENDING' })
-              .update({ status: 'DONE' });
-          }
-        }),
-      );
-      await batchDone(consumer, batch, resolveOffset, heartbeat);
-      // One line per batch, naming the requests behind it: grep <requestId> finds the saga too.
-      if (starts.length + ends.length > 0) {
-        log.info(
-          { started: starts.length, ended: ends.length, correlationIds: [...correlationIds] },
-          'timers updated',
+                starts.flat(),
+              );
+            }
+            if (ends.length > 0) {
+              await trx('saga_timers')
+                .whereIn('order_id', [...new Set(ends)].sort())
+                .andWhere({ status: 'PENDING' })
+                .update({ status: 'DONE' });
+            }
+          }),
         );
-      }
-    },
-  });
+        await batchDone(consumer, batch, resolveOffset, heartbeat);
+        // One line per batch, naming the requests behind it: grep <requestId> finds the saga too.
+        if (starts.length + ends.length > 0) {
+          log.info(
+            { started: starts.length, ended: ends.length, correlationIds: [...correlationIds] },
+            'timers updated',
+          );
+        }
+      },
+    });
+  }
 
   let stopped = false;
   let wake: () => void = () => undefined;
@@ -175,7 +188,7 @@ export async function startSaga(deps: SagaDeps) {
       stopped = true;
       wake();
       await loop;
-      await consumer.disconnect();
+      await feed.stop();
     },
   };
 }
