@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { EventStore, RecordedEvent } from '../commands/ports';
 import { AppError } from '../domain/errors';
 import { setCheckpoint } from '../infra/db/checkpoints';
-import { holdNamedLock, isNamedLockFree } from '../infra/db/named-lock';
+import { holdNamedLock, lockHolder, type HeldLock } from '../infra/db/named-lock';
 import type { Logger } from '../infra/log';
 import { projectionsNamed } from './all';
 import { applyEvents, lockName, releaseLock, takeLock } from './apply';
@@ -30,6 +30,9 @@ export class RebuildRunningError extends AppError {
   readonly code = 'REBUILD_RUNNING';
 }
 
+type RunningJob = { jobId: string; projections: string[] };
+type Claimed = RunningJob & { lock: HeldLock };
+
 /** A job in `projection_jobs` as the database holds it. */
 type JobRow = {
   job_id: string;
@@ -38,6 +41,7 @@ type JobRow = {
   processed: number | string;
   total: number | string;
   error: string | null;
+  lock_connection: number | string | null;
   updated_at: Date;
 };
 
@@ -61,8 +65,8 @@ export function createRebuilder(deps: {
 }) {
   const log = deps.logger.child({ component: 'rebuild' });
   let running: Promise<void> | undefined;
-  let runningJob: { jobId: string; projections: string[] } | undefined;
-  let starting: Promise<{ jobId: string }> | undefined;
+  let runningJob: RunningJob | undefined;
+  let starting: Promise<RunningJob> | undefined;
 
   /** Each projection has tables of its own: their writes go on side by side. */
   async function applyPage(projections: Projection[], events: RecordedEvent[]) {
@@ -78,7 +82,7 @@ export function createRebuilder(deps: {
    */
   const lockOfRebuilds = `${deps.database}.rebuild`;
   const rebuildLock = () => holdNamedLock(deps.db, lockOfRebuilds);
-  const refused = (running?: { jobId: string; projections: string[] }) =>
+  const refused = (running?: RunningJob) =>
     new RebuildRunningError(
       running
         ? `a rebuild of ${running.projections.join(', ')} is running (job ${running.jobId}); ` +
@@ -89,20 +93,75 @@ export function createRebuilder(deps: {
     );
 
   /** A job answers a request when it rebuilds every projection asked for. */
-  const answer = (running: { jobId: string; projections: string[] }, asked: string[]) => {
-    if (asked.every((name) => running.projections.includes(name))) return { jobId: running.jobId };
+  const answer = (running: RunningJob, asked: string[]): RunningJob => {
+    if (asked.every((name) => running.projections.includes(name))) return running;
     throw refused(running);
   };
 
-  async function run(names: readonly string[] | undefined, onProgress: (p: Progress) => void) {
-    const projections = projectionsNamed(names);
+  /**
+   * Takes the lock and writes the job that holds it, naming the lock's connection. Whoever holds
+   * the lock runs the only job: a row still RUNNING now was left by a process that died. Null
+   * when another holds the lock.
+   */
+  async function claim(projections: string[]): Promise<Claimed | null> {
     const lock = await rebuildLock();
-    if (!lock) throw refused();
+    if (!lock) return null;
+    const jobId = randomUUID();
     try {
-      await rebuild(projections, onProgress);
-    } finally {
+      await deps
+        .db('projection_jobs')
+        .where({ status: 'RUNNING' })
+        .update({ status: 'FAILED', error: DIED, updated_at: new Date() });
+      const now = new Date();
+      await deps.db('projection_jobs').insert({
+        job_id: jobId,
+        projections: JSON.stringify(projections),
+        status: 'RUNNING',
+        processed: 0,
+        total: 0,
+        lock_connection: lock.connectionId,
+        created_at: now,
+        updated_at: now,
+      });
+    } catch (error) {
       await lock.release();
+      throw error;
     }
+    return { jobId, projections, lock };
+  }
+
+  /**
+   * Runs a claimed job to its end: progress saved every 250 ms, then how it ended, and only then
+   * the lock given back, so no RUNNING row is ever left without its holder.
+   */
+  async function runClaimed(job: Claimed, onProgress: (p: Progress) => void): Promise<void> {
+    const { jobId } = job;
+    let lastWrite = 0;
+    try {
+      await rebuild(projectionsNamed(job.projections), (p) => {
+        onProgress(p);
+        if (Date.now() - lastWrite < 250) return;
+        lastWrite = Date.now();
+        update(jobId, p).catch((e) => log.warn({ err: e }, 'job progress not saved'));
+      });
+      const head = Number(await deps.eventStore.headPosition());
+      await update(jobId, { status: 'SUCCEEDED', processed: head, total: head });
+    } catch (error) {
+      await update(jobId, { status: 'FAILED', error: String((error as Error).message) }).catch(
+        (e) => log.warn({ err: e }, 'job end not saved'),
+      );
+      throw error;
+    } finally {
+      await job.lock.release();
+    }
+  }
+
+  /** A rebuild in the foreground (the replay command line); refused while another runs. */
+  async function run(names: readonly string[] | undefined, onProgress: (p: Progress) => void) {
+    const projections = projectionsNamed(names).map((p) => p.name);
+    const job = await claim(projections);
+    if (!job) throw refused((await jobElsewhere(0)) ?? undefined);
+    await runClaimed(job, onProgress);
   }
 
   async function rebuild(projections: Projection[], onProgress: (p: Progress) => void) {
@@ -152,86 +211,64 @@ export function createRebuilder(deps: {
     log.info({ projections: projections.map((p) => p.name), processed }, 'rebuild swapped in');
   }
 
-  async function begin(names?: readonly string[]): Promise<{ jobId: string }> {
-    const projections = projectionsNamed(names).map((p) => p.name);
+  /** The job that answers a request: this process's, another's that covers it, or a new one. */
+  async function begin(projections: string[]): Promise<RunningJob> {
     if (runningJob) return answer(runningJob, projections);
     // The lock first, then the job: two processes asked at once answer one job between them.
-    const lock = await rebuildLock();
-    if (!lock) return answer(await jobElsewhere(), projections);
-    const jobId = randomUUID();
-    try {
-      // Whoever runs a job holds the lock: one still RUNNING now was left by a process that died.
-      await deps
-        .db('projection_jobs')
-        .where({ status: 'RUNNING' })
-        .update({ status: 'FAILED', error: DIED, updated_at: new Date() });
-      const now = new Date();
-      await deps.db('projection_jobs').insert({
-        job_id: jobId,
-        projections: JSON.stringify(projections),
-        status: 'RUNNING',
-        processed: 0,
-        total: 0,
-        created_at: now,
-        updated_at: now,
-      });
-    } catch (error) {
-      await lock.release();
-      throw error;
+    const job = await claim(projections);
+    if (!job) {
+      const elsewhere = await jobElsewhere(2_000);
+      if (!elsewhere) throw refused();
+      return answer(elsewhere, projections);
     }
+    const { jobId } = job;
     runningJob = { jobId, projections };
-    let lastWrite = 0;
-    running = rebuild(projectionsNamed(projections), (p) => {
-      if (Date.now() - lastWrite < 250) return;
-      lastWrite = Date.now();
-      update(jobId, p).catch((e) => log.warn({ err: e }, 'job progress not saved'));
-    })
-      .then(async () => {
-        const head = Number(await deps.eventStore.headPosition());
-        await update(jobId, { status: 'SUCCEEDED', processed: head, total: head });
-      })
-      .catch(async (error: unknown) => {
-        log.error({ err: error, jobId }, 'rebuild failed');
-        await update(jobId, { status: 'FAILED', error: String((error as Error).message) });
-      })
-      // The job says how it ended before the lock goes: no RUNNING row without its holder.
-      .finally(async () => {
-        await lock.release();
+    running = runClaimed(job, () => undefined)
+      .catch((error: unknown) => log.error({ err: error, jobId }, 'rebuild failed'))
+      .finally(() => {
         running = undefined;
         runningJob = undefined;
       });
-    return { jobId };
+    return runningJob;
   }
 
   /**
-   * The job of the process that holds the lock. It writes the row just after taking the lock,
-   * so the row is waited for a moment; a holder with no job at all is the replay command line.
+   * The job of the process that holds the lock, if it is alive. It writes the row just after
+   * taking the lock, so the row is waited for up to `waitMs`; a holder that has none is a process
+   * of an older version.
    */
-  async function jobElsewhere(): Promise<{ jobId: string; projections: string[] }> {
-    for (const deadline = Date.now() + 2_000; Date.now() < deadline;) {
+  async function jobElsewhere(waitMs: number): Promise<RunningJob | null> {
+    for (const deadline = Date.now() + waitMs; ;) {
       const row = await runningRow();
-      if (row) return { jobId: row.job_id, projections: JSON.parse(row.projections) as string[] };
+      if (row && (await alive(row))) {
+        return { jobId: row.job_id, projections: JSON.parse(row.projections) as string[] };
+      }
+      if (Date.now() >= deadline) return null;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw refused();
   }
 
   const runningRow = (): Promise<JobRow | undefined> =>
     deps.db('projection_jobs').where({ status: 'RUNNING' }).orderBy('created_at', 'desc').first();
 
   /**
-   * Whether a RUNNING row is still running. Its process holds the lock for as long as it runs and
-   * writes progress every 250 ms; a row quiet for 10 s whose lock nobody holds was left by a
-   * process that died, and is marked FAILED (unless it has moved meanwhile).
+   * Whether a RUNNING row is still running: its lock's connection still holds the rebuild lock
+   * (IS_USED_LOCK). The lock goes with the connection when its process dies; a row whose holder
+   * is gone is marked FAILED. Rows of older versions name no connection: one of those quiet for
+   * 10 s while nobody holds the lock is taken for dead.
    */
   async function alive(row: JobRow): Promise<boolean> {
-    const quiet = new Date(Date.now() - 10_000);
     if (row.status !== 'RUNNING') return false;
-    if (row.updated_at >= quiet || !(await isNamedLockFree(deps.db, lockOfRebuilds))) return true;
+    const holder = await lockHolder(deps.db, lockOfRebuilds);
+    const quiet = new Date(Date.now() - 10_000);
+    const running =
+      row.lock_connection === null
+        ? holder !== null || row.updated_at >= quiet
+        : holder === String(row.lock_connection);
+    if (running) return true;
     await deps
       .db('projection_jobs')
       .where({ job_id: row.job_id, status: 'RUNNING' })
-      .andWhere('updated_at', '<', quiet)
       .update({ status: 'FAILED', error: DIED, updated_at: new Date() });
     return false;
   }
@@ -250,11 +287,15 @@ export function createRebuilder(deps: {
      * again answers that job: two rebuilds would only race each other's tables.
      */
     start(names?: readonly string[]): Promise<{ jobId: string }> {
-      // Two requests at once in this process share one start, and so one job.
-      starting ??= begin(names).finally(() => {
-        starting = undefined;
+      const asked = projectionsNamed(names).map((p) => p.name);
+      // Two requests at once in this process share one start, and so one job, if it covers both.
+      const pending = starting;
+      if (pending) return pending.then((job) => ({ jobId: answer(job, asked).jobId }));
+      const started = begin(asked).finally(() => {
+        if (starting === started) starting = undefined;
       });
-      return starting;
+      starting = started;
+      return started.then(({ jobId }) => ({ jobId }));
     },
     async job(jobId: string): Promise<Job | null> {
       let row = await deps.db('projection_jobs').where({ job_id: jobId }).first<JobRow>();

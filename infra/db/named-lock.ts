@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 
 /** A MySQL named lock held on a pooled connection of its own (see holdNamedLock). */
 export type HeldLock = {
+  /** The MySQL connection that holds the lock (CONNECTION_ID(); see lockHolder). */
+  connectionId: string;
   /** Whether the connection, and so the lock, is still there. */
   alive(): Promise<boolean>;
   /** Gives the lock and its connection back; safe to call on a connection already gone. */
@@ -11,12 +13,12 @@ export type HeldLock = {
 /** MySQL's named locks are at most 64 characters long. */
 const lockName = (name: string) => name.slice(0, 64);
 
-/** Whether no connection holds the named lock (IS_FREE_LOCK). */
-export async function isNamedLockFree(db: Knex, name: string): Promise<boolean> {
-  const [[{ free }]] = (await db.raw('SELECT IS_FREE_LOCK(?) AS free', [lockName(name)])) as [
-    [{ free: number | null }],
+/** The connection that holds the named lock (IS_USED_LOCK), as a string; null when none does. */
+export async function lockHolder(db: Knex, name: string): Promise<string | null> {
+  const [[{ holder }]] = (await db.raw('SELECT IS_USED_LOCK(?) AS holder', [lockName(name)])) as [
+    [{ holder: number | string | null }],
   ];
-  return free === 1;
+  return holder === null ? null : String(holder);
 }
 
 /**
@@ -33,10 +35,11 @@ export async function holdNamedLock(
   const lock = lockName(name);
   const connection: unknown = await db.client.acquireConnection();
   let got: number | null | undefined;
+  let id: number | string | undefined;
   try {
-    [[{ got }]] = (await db
-      .raw('SELECT GET_LOCK(?, ?) AS got', [lock, waitSeconds])
-      .connection(connection)) as [[{ got: number | null }]];
+    [[{ got, id }]] = (await db
+      .raw('SELECT GET_LOCK(?, ?) AS got, CONNECTION_ID() AS id', [lock, waitSeconds])
+      .connection(connection)) as [[{ got: number | null; id: number | string }]];
   } catch (error) {
     await db.client.releaseConnection(connection);
     throw error;
@@ -46,6 +49,7 @@ export async function holdNamedLock(
     return null;
   }
   return {
+    connectionId: String(id),
     alive: () =>
       db
         .raw('SELECT 1')

@@ -7,6 +7,7 @@ import { createLogger } from '../../infra/log';
 import {
   applyEvents,
   createRebuilder,
+  lockName,
   PROJECTIONS,
   RebuildRunningError,
   startProjectors,
@@ -15,6 +16,7 @@ import {
 import { testKafka, testTopicPrefix } from '../support/kafka';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
 import { caughtUp, readModels } from '../support/read-models';
+import { until } from '../support/wait';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -343,10 +345,10 @@ describe('the projectors', () => {
     }
   });
 
-  it('When the replay command line holds the rebuild, then the admin API refuses with REBUILD_RUNNING, changing nothing', async () => {
+  it('When a holder of the rebuild lock wrote no job (an older version), then the admin API refuses with REBUILD_RUNNING, changing nothing', async () => {
     const live = await readModels(database.db);
     const jobs = await database.db('projection_jobs').count({ n: '*' }).first();
-    const commandLine = await rebuildLock();
+    const older = await rebuildLock();
     try {
       const refused = await rebuilder()
         .start()
@@ -355,10 +357,71 @@ describe('the projectors', () => {
       expect(refused).toMatchObject({ code: 'REBUILD_RUNNING' });
       expect((refused as Error).message).toMatch(/another rebuild .* is running/);
     } finally {
-      await commandLine!.release();
+      await older!.release();
     }
     expect(await database.db('projection_jobs').count({ n: '*' }).first()).toEqual(jobs);
     expect(await readModels(database.db)).toEqual(live);
+  });
+
+  it('When the replay command line rebuilds, then its job shows in every process, a request it covers answers it, and others are refused', async () => {
+    // Holding a projection's lock keeps the replay at its swap until the checks are done.
+    const swap = await holdNamedLock(database.db, lockName(database.target.database, 'orders'));
+    const commandLine = rebuilder().run(undefined, () => undefined);
+    const api = rebuilder();
+    try {
+      await until(async () => (await api.rebuilding()).length === PROJECTIONS.length, 10_000);
+      const { jobId } = await api.start(['orders']);
+      expect(await api.job(jobId)).toMatchObject({ status: 'RUNNING' });
+      // Another replay is refused, naming the job.
+      await expect(rebuilder().run(['payments'], () => undefined)).rejects.toMatchObject({
+        code: 'REBUILD_RUNNING',
+        details: { jobId },
+      });
+      await swap!.release();
+      await commandLine;
+      expect(await api.job(jobId)).toMatchObject({ status: 'SUCCEEDED' });
+      expect(await api.rebuilding()).toEqual([]);
+    } finally {
+      await swap!.release();
+      await commandLine.catch(() => undefined);
+    }
+  });
+
+  it('When a job whose process died is still RUNNING while another holds the lock, then it is not answered and reads FAILED at once', async () => {
+    const dead = '00000000-0000-4000-8000-0000000dead3';
+    // A job that names a connection which no longer holds the lock (its process was killed).
+    await database.db('projection_jobs').insert({
+      job_id: dead,
+      projections: '["orders"]',
+      status: 'RUNNING',
+      processed: 1,
+      total: 100,
+      lock_connection: 999_999_999,
+      created_at: new Date(),
+      updated_at: new Date(),
+    });
+    const holder = await rebuildLock();
+    try {
+      await expect(rebuilder().start(['orders'])).rejects.toBeInstanceOf(RebuildRunningError);
+      expect(await rebuilder().job(dead)).toMatchObject({
+        status: 'FAILED',
+        error: 'the process running it stopped',
+      });
+      expect(await rebuilder().rebuilding()).toEqual([]);
+    } finally {
+      await holder!.release();
+      await database.db('projection_jobs').where({ job_id: dead }).delete();
+    }
+  });
+
+  it('When one process is asked at the same moment for a rebuild of some projections and of all, then one runs and the other is refused', async () => {
+    const one = rebuilder();
+    const [some, all] = await Promise.allSettled([one.start(['payments']), one.start()]);
+    await one.settle();
+    expect(some.status).toBe('fulfilled');
+    expect(all).toMatchObject({ status: 'rejected', reason: { code: 'REBUILD_RUNNING' } });
+    const { jobId } = (some as PromiseFulfilledResult<{ jobId: string }>).value;
+    expect(await one.job(jobId)).toMatchObject({ status: 'SUCCEEDED', projections: ['payments'] });
   });
 
   it('When a running job does not cover the projections asked for, then the request is refused naming that job; one it covers answers it', async () => {

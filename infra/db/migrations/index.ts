@@ -5,6 +5,7 @@ import * as processState from './003-process-state';
 import * as projectionSupport from './004-projection-support';
 import * as timerCorrelation from './005-timer-correlation';
 import * as orderViewParts from './006-order-view-parts';
+import * as jobLockHolder from './007-job-lock-holder';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -19,6 +20,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['004-projection-support', projectionSupport],
   ['005-timer-correlation', timerCorrelation],
   ['006-order-view-parts', orderViewParts],
+  ['007-job-lock-holder', jobLockHolder],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
