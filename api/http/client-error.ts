@@ -53,14 +53,32 @@ function rawAnswer(refusal: Refusal, requestId: string): string {
   ].join('\r\n');
 }
 
-/**
- * Whether the head of a response on this connection has gone out (a pipelined request was
- * malformed while an earlier one was answered): another answer would corrupt that one. Node's
- * own default answer checks the same field.
- */
-function answerStarted(socket: Duplex): boolean {
+/** The answer on this connection still being written, if any (Node's own default reads it too). */
+function answerInFlight(socket: Duplex): ServerResponse | undefined {
   const response = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
-  return response?.headersSent === true;
+  return response && !response.writableFinished ? response : undefined;
+}
+
+/** How long a refusal waits for the answers before it on the connection. */
+const IN_FLIGHT_WAIT_MS = 30_000;
+
+/**
+ * Calls `then` once every answer of the requests before the refused one has gone out. A
+ * malformed request pipelined after a valid one must not take that one's place: its answer
+ * would be read as the valid request's, which may well have placed an order. Answers to
+ * pipelined requests go out one after another, so each is waited for in turn.
+ */
+function afterAnswersInFlight(socket: Duplex, then: () => void): void {
+  const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+  const next = () => {
+    if (socket.destroyed) return;
+    const response = answerInFlight(socket);
+    if (!response) return then();
+    if (Date.now() > deadline) return void socket.destroy();
+    // Node hands the socket to the next queued answer in its own 'finish' listener: look after it.
+    response.once('finish', () => setImmediate(next));
+  };
+  next();
 }
 
 /**
@@ -72,7 +90,7 @@ function answerStarted(socket: Duplex): boolean {
  */
 export function refuseUnparsedRequest(logger: Logger) {
   return (error: ParserError, socket: Duplex): void => {
-    if (error.code === 'ECONNRESET' || !socket.writable || answerStarted(socket)) {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
@@ -82,7 +100,10 @@ export function refuseUnparsedRequest(logger: Logger) {
       { status: refusal.status, parserError: error.code, requestId },
       'request refused by the HTTP parser',
     );
-    // Closed once the answer is flushed: the client is not trusted to close its end.
-    socket.end(rawAnswer(refusal, requestId), () => socket.destroy());
+    afterAnswersInFlight(socket, () => {
+      if (!socket.writable) return void socket.destroy();
+      // Closed once the answer is flushed: the client is not trusted to close its end.
+      socket.end(rawAnswer(refusal, requestId), () => socket.destroy());
+    });
   };
 }

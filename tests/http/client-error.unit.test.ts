@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import { refuseUnparsedRequest } from '../../api/http/client-error';
 import { createLogger } from '../../infra/log';
@@ -67,11 +68,19 @@ describe('requests that the HTTP parser refuses', () => {
     expect(text()).toBe('');
   });
 
-  it('When the answer to an earlier request has begun on the connection, then it is closed without a second', async () => {
+  it('When an earlier request on the connection is still being answered, then the refusal waits for that answer and comes after it', async () => {
     const { socket, text, closed } = connection();
-    Object.assign(socket, { _httpMessage: { headersSent: true } });
+    const earlier = Object.assign(new EventEmitter(), { writableFinished: false });
+    Object.assign(socket, { _httpMessage: earlier });
     refuse(parserError('HPE_INVALID_METHOD'), socket);
-    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(text()).toBe('');
+    // The earlier answer goes out whole; Node then takes it off the socket.
+    socket.write('HTTP/1.1 201 Created\r\n\r\n');
+    earlier.writableFinished = true;
+    Object.assign(socket, { _httpMessage: null });
+    earlier.emit('finish');
+    await closed;
+    expect(text()).toMatch(/^HTTP\/1\.1 201 Created\r\n\r\nHTTP\/1\.1 400 Bad Request/);
   });
 });
