@@ -1,31 +1,11 @@
 import { connect } from 'node:net';
-import { Registry } from 'prom-client';
-import { createApp, type ApiDependencies } from '../../api';
-import { FAST_PURCHASE_ROUTE } from '../../api/fast-purchase';
-import { routeTable } from '../../api/http/route-table';
-import { createLogger } from '../../infra/log';
-import { createMetrics } from '../../infra/metrics';
+import { servedRoutes } from '../support/served-routes';
 import { startTestSystem, type TestSystem } from '../support/system';
 
-/** Every route the service serves (as tests/api/openapi does), `{param}`s filled with `value`. */
-function servedRoutes(value: string): { method: string; path: string }[] {
-  const unused = {} as never;
-  const deps: ApiDependencies = {
-    logger: createLogger({ level: 'silent' }),
-    readiness: [],
-    commands: unused,
-    projectionAdmin: unused,
-    eventStore: unused,
-    auditSku: unused,
-    orderViews: unused,
-    dashboard: unused,
-    jwtSecret: 'x'.repeat(20),
-    paymentWebhookSecret: 'y'.repeat(20),
-    metrics: createMetrics(new Registry()),
-  };
-  const app = createApp(deps, () => undefined);
-  return [FAST_PURCHASE_ROUTE, ...routeTable(app)].map(({ method, path }) => ({
-    method: method.toUpperCase(),
+/** Every route the service serves, `{param}`s filled with `value`. */
+function servedRoutesWith(value: string): { method: string; path: string }[] {
+  return servedRoutes().map(({ method, path }) => ({
+    method,
     path: path.replace(/\{\w+\}/g, value),
   }));
 }
@@ -77,7 +57,7 @@ describe('the edges of HTTP', () => {
   });
 
   describe('routing', () => {
-    const routes = servedRoutes('x');
+    const routes = servedRoutesWith('x');
 
     it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
       'When %s is asked for in upper case, then it is 404 NOT_FOUND as any unknown path',
@@ -122,7 +102,7 @@ describe('the edges of HTTP', () => {
   });
 
   describe('percent-encoding in a path', () => {
-    const withParams = servedRoutes('%zz').filter((r) => r.path.includes('%zz'));
+    const withParams = servedRoutesWith('%zz').filter((r) => r.path.includes('%zz'));
 
     it('When the routes are listed, then those with a path parameter are there', () => {
       expect(withParams.map((r) => r.path)).toEqual(
