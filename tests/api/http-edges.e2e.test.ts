@@ -13,19 +13,31 @@ function servedRoutesWith(value: string): { method: string; path: string }[] {
 type RawAnswer = { status: number; headers: Record<string, string>; body: unknown };
 
 /**
- * Writes `bytes` as they are on a connection of its own, as no HTTP client would send them, and
- * reads the answer until the server closes the connection.
+ * Writes each part as it is on one connection of its own, `afterMs` after the previous one, as
+ * no HTTP client would send them, and reads all that comes back until the server closes it.
  */
-function rawExchange(port: number, bytes: string): Promise<RawAnswer> {
+function rawConversation(
+  port: number,
+  parts: { bytes: string; afterMs?: number }[],
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
-    socket.on('close', () => resolve(parseAnswer(Buffer.concat(chunks).toString('latin1'))));
-    socket.write(bytes, 'latin1');
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    let at = 0;
+    for (const { bytes, afterMs = 0 } of parts) {
+      at += afterMs;
+      if (at === 0) socket.write(bytes, 'latin1');
+      else setTimeout(() => socket.write(bytes, 'latin1'), at);
+    }
   });
 }
+
+/** One request's bytes, and the answer they get. */
+const rawExchange = (port: number, bytes: string): Promise<RawAnswer> =>
+  rawConversation(port, [{ bytes }]).then(parseAnswer);
 
 function parseAnswer(text: string): RawAnswer {
   const end = text.indexOf('\r\n\r\n');
@@ -48,6 +60,8 @@ function parseAnswer(text: string): RawAnswer {
 
 describe('the edges of HTTP', () => {
   let sys: TestSystem;
+
+  const port = () => Number(new URL(sys.base).port);
 
   beforeAll(async () => {
     sys = await startTestSystem({}, { label: 'httpedge' });
@@ -157,7 +171,7 @@ describe('the edges of HTTP', () => {
     it.each(cases)(
       'When a request has %s, then it gets the JSON error body and an X-Request-Id',
       async (_, bytes, status, message) => {
-        const answer = await rawExchange(Number(new URL(sys.base).port), bytes);
+        const answer = await rawExchange(port(), bytes);
         expect(answer.status).toBe(status);
         expect(answer.body).toEqual({
           error: {
@@ -172,36 +186,21 @@ describe('the edges of HTTP', () => {
       },
     );
 
-    it.each([['in the same packet', 0]])(
-      'When a malformed request follows a purchase on one connection %s, then the purchase gets its own answer first',
-      async (_, gapMs) => {
-        await sys.listSku({ skuId: `pipe-${gapMs}`, stock: 1 });
-        const body = JSON.stringify({ items: [{ skuId: `pipe-${gapMs}`, quantity: 1 }] });
-        const purchase =
-          `POST /v1/orders HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer ${sys.customer(`pipe-${gapMs}`)}\r\n` +
-          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
-        const garbage = 'HELLO THERE\r\n\r\n';
-        const text = await new Promise<string>((resolve, reject) => {
-          const socket = connect(Number(new URL(sys.base).port), '127.0.0.1');
-          const chunks: Buffer[] = [];
-          socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-          socket.on('error', reject);
-          socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-          if (gapMs === 0) socket.write(purchase + garbage, 'latin1');
-          else {
-            socket.write(purchase, 'latin1');
-            setTimeout(() => socket.write(garbage, 'latin1'), gapMs);
-          }
-        });
-        // The purchase's answer, then the refusal: never the refusal in the purchase's place.
-        expect(text).toMatch(/^HTTP\/1\.1 201 /);
-        const second = text.indexOf('HTTP/1.1 400 ');
-        expect(second).toBeGreaterThan(0);
-        const placed = await sys.events((e) => e.type === 'OrderPlaced');
-        const orderId = /"orderId":"([0-9a-f-]{36})"/.exec(text.slice(0, second))![1];
-        expect(placed.some((e) => (e.data as { orderId: string }).orderId === orderId)).toBe(true);
-      },
-    );
+    it('When a malformed request follows a purchase on one connection in the same packet, then the purchase gets its own answer first', async () => {
+      await sys.listSku({ skuId: 'pipe-0', stock: 1 });
+      const body = JSON.stringify({ items: [{ skuId: 'pipe-0', quantity: 1 }] });
+      const purchase =
+        `POST /v1/orders HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer ${sys.customer('pipe-0')}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+      const text = await rawConversation(port(), [{ bytes: purchase + 'HELLO THERE\r\n\r\n' }]);
+      // The purchase's answer, then the refusal: never the refusal in the purchase's place.
+      expect(text).toMatch(/^HTTP\/1\.1 201 /);
+      const second = text.indexOf('HTTP/1.1 400 ');
+      expect(second).toBeGreaterThan(0);
+      const placed = await sys.events((e) => e.type === 'OrderPlaced');
+      const orderId = /"orderId":"([0-9a-f-]{36})"/.exec(text.slice(0, second))![1];
+      expect(placed.some((e) => (e.data as { orderId: string }).orderId === orderId)).toBe(true);
+    });
 
     it('When a malformed request arrives while a slow read on the same connection is answered, then the read keeps its answer and the refusal follows', async () => {
       await sys.listSku({ skuId: 'pipe-slow', stock: 1 });
@@ -215,15 +214,10 @@ describe('the edges of HTTP', () => {
       const read =
         `GET /v1/orders/${placed.body.orderId}?minRevision=5 HTTP/1.1\r\nHost: a\r\n` +
         `Authorization: Bearer ${token}\r\n\r\n`;
-      const text = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(new URL(sys.base).port), '127.0.0.1');
-        const chunks: Buffer[] = [];
-        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-        socket.on('error', reject);
-        socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-        socket.write(read, 'latin1');
-        setTimeout(() => socket.write('HELLO THERE\r\n\r\n', 'latin1'), 50);
-      });
+      const text = await rawConversation(port(), [
+        { bytes: read },
+        { bytes: 'HELLO THERE\r\n\r\n', afterMs: 50 },
+      ]);
       expect(text).toMatch(/^HTTP\/1\.1 200 /);
       expect(text).toContain('"stale":true');
       expect(text.indexOf('HTTP/1.1 400 ')).toBeGreaterThan(text.indexOf('"stale":true'));
