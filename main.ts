@@ -32,7 +32,6 @@ import {
   RedisReservationStore,
   refusedDatabase,
   ScriptPipe,
-  selectDatabase,
 } from './infra/redis';
 import {
   makeCancelOrder,
@@ -144,7 +143,6 @@ export async function startSystem(
       // reconnecting in the background, and /readyz says whether it is there.
       closers.push({ name: 'redis', close: async () => redis.disconnect() });
       await redis.connect().catch(absentOrRefused);
-      if (redis.status === 'ready') await selectDatabase(redis, config.redisUrl);
       if (refused) throw refused;
       // The purchase path's reserve goes over a lean connection of its own (script-pipe.ts).
       const reservePipe =

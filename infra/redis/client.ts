@@ -16,7 +16,10 @@ export function createRedis(url: string): Redis {
 /** The database number a Redis URL names (its path), 0 when it names none. */
 export const redisDatabase = (url: string): number => Number(new URL(url).pathname.slice(1) || 0);
 
-/** Whether an error is Redis refusing the SELECT of the URL's database. */
+/**
+ * Whether an error is Redis refusing the SELECT of the URL's database. ioredis only reports that
+ * as an error event, before the connection is ready, and goes on in database 0.
+ */
 export const isBadDatabase = (error: unknown): boolean =>
   /DB index is out of range|invalid DB index/i.test(String((error as Error)?.message));
 
@@ -25,16 +28,3 @@ export const refusedDatabase = (url: string, error: unknown): Error =>
   new Error(
     `REDIS_URL names database ${redisDatabase(url)}, which the Redis server at ${new URL(url).host} refuses: ${(error as Error).message}`,
   );
-
-/**
- * Selects the URL's database on a connected client, and throws refusedDatabase when the server
- * refuses it. ioredis only reports a refused SELECT as an error event and goes on in database 0,
- * where this deployment's keys would be written among another's.
- */
-export async function selectDatabase(redis: Redis, url: string): Promise<void> {
-  const db = redisDatabase(url);
-  if (db === 0) return;
-  await redis.select(db).catch((error: unknown) => {
-    throw refusedDatabase(url, error);
-  });
-}
