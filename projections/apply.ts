@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { RecordedEvent } from '../commands/ports';
-import { saveCheckpoint } from '../infra/db/checkpoints';
+import { partitionCheckpoint, saveCheckpoints } from '../infra/db/checkpoints';
 import { sqlTime, type Projection, type Row } from './projection';
 
 export type DeadLetter = { event: RecordedEvent | null; error: string; raw?: string };
@@ -33,6 +33,8 @@ export type ApplyOptions = {
   table?: string;
   /** The checkpoint to move in the same transaction (live projectors). */
   checkpoint?: string;
+  /** The Kafka partition the batch came from: its own checkpoint moves too (see `watermarkOf`). */
+  partition?: number;
   /** A named lock held while applying, so a rebuild's swap never overtakes this batch. */
   lock?: string;
 };
@@ -174,7 +176,13 @@ export async function applyEvents(
           .onConflict()
           .ignore();
       }
-      if (options.checkpoint && last > 0n) await saveCheckpoint(trx, options.checkpoint, last);
+      if (options.checkpoint && last > 0n) {
+        const moved = new Map([[options.checkpoint, last]]);
+        if (options.partition !== undefined) {
+          moved.set(partitionCheckpoint(options.checkpoint, options.partition), last);
+        }
+        await saveCheckpoints(trx, moved);
+      }
       return dead;
     } finally {
       // Named locks outlive transactions: give it back whatever happened.

@@ -9,3 +9,4 @@ export { orderItemsProjection } from './order-items';
 export { paymentsProjection } from './payments';
 export { inventoryAuditProjection } from './inventory-audit';
 export * from './snapshot';
+export * from './watermark';

@@ -94,6 +94,7 @@ export async function startProjectors(deps: ProjectorDeps) {
           events,
           {
             checkpoint: checkpointName(projection.name),
+            partition: batch.partition,
             lock: lockName(deps.database, projection.name),
           },
           unreadable,

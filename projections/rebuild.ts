@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventStore, RecordedEvent } from '../commands/ports';
 import { AppError } from '../domain/errors';
-import { setCheckpoint } from '../infra/db/checkpoints';
+import { partitionCheckpoint, readCheckpoints, setCheckpoint } from '../infra/db/checkpoints';
+import { partitionsKnown } from './watermark';
 import { holdNamedLock, lockHolder, type HeldLock } from '../infra/db/named-lock';
 import type { Logger } from '../infra/log';
 import { projectionsNamed } from './all';
@@ -201,7 +202,14 @@ export function createRebuilder(deps: {
             .map((p) => `${p.table} TO ${old(p.table)}, ${next(p.table)} TO ${p.table}`)
             .join(', ')}`,
         );
-        for (const p of projections) await setCheckpoint(trx, checkpointName(p.name), after);
+        // The fresh tables hold every event through `after`, in every partition.
+        const partitions = partitionsKnown(await readCheckpoints(trx));
+        for (const p of projections) {
+          await setCheckpoint(trx, checkpointName(p.name), after);
+          for (const partition of partitions) {
+            await setCheckpoint(trx, partitionCheckpoint(checkpointName(p.name), partition), after);
+          }
+        }
       } finally {
         for (const lock of locks) await releaseLock(trx, lock);
       }

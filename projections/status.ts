@@ -2,10 +2,11 @@ import type { Knex } from 'knex';
 import type { EventStore } from '../commands/ports';
 import { PROJECTIONS } from './all';
 import { checkpointName } from './projector';
+import { readWatermarks } from './watermark';
 
 export type ProjectionStatus = {
   name: string;
-  /** The last global position applied, as a decimal string. */
+  /** The global position through which every event is applied (a low-water mark), as a decimal string. */
   position: string;
   /** How long the oldest event not yet applied has been waiting; 0 when caught up. */
   lagMs: number;
@@ -22,9 +23,9 @@ export async function projectionStatuses(deps: {
   now?: () => Date;
 }): Promise<ProjectionStatus[]> {
   const now = (deps.now ?? (() => new Date()))();
-  const [checkpoints, [dead], rebuilding] = await Promise.all([
-    deps.db('checkpoints').whereIn(
-      'name',
+  const [marks, [dead], rebuilding] = await Promise.all([
+    readWatermarks(
+      deps.db,
       PROJECTIONS.map((p) => checkpointName(p.name)),
     ),
     deps.db.raw(
@@ -35,8 +36,7 @@ export async function projectionStatuses(deps: {
   ]);
   return Promise.all(
     PROJECTIONS.map(async ({ name }) => {
-      const row = checkpoints.find((c) => c.name === checkpointName(name));
-      const position = row ? BigInt(row.position as string) : 0n;
+      const position = marks.get(checkpointName(name)) ?? 0n;
       const [oldest] = await deps.eventStore.readAll({ after: position, maxCount: 1 });
       const lagMs = oldest ? Math.max(0, now.getTime() - oldest.recordedAt.getTime()) : 0;
       const deadLetters = Number(dead.find((d) => d.projection === name)?.n ?? 0);

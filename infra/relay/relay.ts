@@ -1,7 +1,18 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type ICustomPartitioner,
+  type Kafka,
+  type PartitionerArgs,
+  type Producer,
+} from 'kafkajs';
 import type { Knex } from 'knex';
 import type { EventStore } from '../../commands/ports';
-import { readCheckpoint, saveCheckpoint } from '../db/checkpoints';
+import {
+  partitionCheckpoint,
+  readCheckpoint,
+  RELAY_CHECKPOINT,
+  saveCheckpoints,
+} from '../db/checkpoints';
 import { holdNamedLock, type HeldLock } from '../db/named-lock';
 import { ensureTopics, toEventMessage, topicsFor } from '../kafka';
 import { correlationIdsOf, type Logger } from '../log';
@@ -52,7 +63,7 @@ const MAX_BACKOFF_MS = 5_000;
  * one batch more, which projectors ignore like any redelivery.
  */
 export function startRelay(deps: RelayDeps) {
-  const name = deps.name ?? 'relay';
+  const name = deps.name ?? RELAY_CHECKPOINT;
   const batchSize = deps.batchSize ?? 1_000;
   const idleMs = deps.idleMs ?? 20;
   const topic = topicsFor(deps.topicPrefix).events;
@@ -83,6 +94,17 @@ export function startRelay(deps: RelayDeps) {
       abort.signal.addEventListener('abort', done);
     });
 
+  /** Where the partitioner put each event of the batch being sent (a retry overwrites it). */
+  const placed = new Map<bigint, number>();
+  const noting =
+    (partitioner: ReturnType<ICustomPartitioner>) =>
+    (args: PartitionerArgs): number => {
+      const partition = partitioner(args);
+      const position = args.message.headers?.position;
+      if (position !== undefined) placed.set(BigInt(String(position)), partition);
+      return partition;
+    };
+
   async function publish(after: bigint): Promise<bigint> {
     const events = await deps.eventStore.readAll({ after, maxCount: batchSize });
     if (events.length === 0) return after;
@@ -91,16 +113,24 @@ export function startRelay(deps: RelayDeps) {
       producer = deps.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: () => noting(Partitioners.DefaultPartitioner()),
       });
     }
     if (!connected) {
       await producer.connect();
       connected = true;
     }
+    placed.clear();
     await producer.send({ topic, acks: -1, messages: events.map(toEventMessage) });
     const last = events[events.length - 1]!.position;
-    await saveCheckpoint(deps.db, name, last);
+    // With the last position each partition got: the projections' low-water marks need both.
+    const checkpoints = new Map([[name, last]]);
+    for (const [position, partition] of placed) {
+      const key = partitionCheckpoint(name, partition);
+      const before = checkpoints.get(key);
+      if (before === undefined || position > before) checkpoints.set(key, position);
+    }
+    await saveCheckpoints(deps.db, checkpoints);
     status.published += events.length;
     status.lastPublishedAt = new Date();
     // One line per batch, naming the requests behind it: grep <requestId> finds the relay too.

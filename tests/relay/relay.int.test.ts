@@ -14,7 +14,11 @@ describe('the relay', () => {
   let store: MysqlEventStore;
   const topics = testTopicPrefix('relay');
   const kafka = testKafka('test-relay');
-  const received: { event: RecordedEvent; headers: Record<string, string> }[] = [];
+  const received: {
+    event: RecordedEvent;
+    headers: Record<string, string>;
+    partition: number;
+  }[] = [];
   let consumer: Consumer;
   let relay: Relay | undefined;
 
@@ -69,11 +73,11 @@ describe('the relay', () => {
       }
     }
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ message, partition }) => {
         const headers = Object.fromEntries(
           Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
         );
-        received.push({ event: fromEventMessage(message.value), headers });
+        received.push({ event: fromEventMessage(message.value), headers, partition });
       },
     });
   });
@@ -121,6 +125,23 @@ describe('the relay', () => {
     }
     const row = await database.db('checkpoints').where({ name: 'relay' }).first();
     expect(BigInt(row.position)).toBe(head);
+  });
+
+  it("When events are published, then the relay records per partition the last position Kafka got there, for the projections' low-water marks", async () => {
+    const head = await store.headPosition();
+    await untilReceived(Number(head));
+    const last = new Map<string, bigint>();
+    for (const { event, partition } of received) {
+      const key = `relay#${partition}`;
+      if (event.position > (last.get(key) ?? 0n)) last.set(key, event.position);
+    }
+    // The topic has several partitions and the events went to more than one.
+    expect(last.size).toBeGreaterThan(1);
+    const rows = (await database
+      .db('checkpoints')
+      .where('name', 'like', 'relay#%')
+      .select('name', 'position')) as { name: string; position: string }[];
+    expect(new Map(rows.map((r) => [r.name, BigInt(r.position)]))).toEqual(last);
   });
 
   it('When the relay is stopped mid-stream and started again, then it resumes from its checkpoint: nothing lost, nothing twice', async () => {

@@ -1,0 +1,57 @@
+import { partitionsKnown, watermarkOf } from '../../projections/watermark';
+
+const cut = (rows: Record<string, number>) =>
+  new Map(Object.entries(rows).map(([name, position]) => [name, BigInt(position)]));
+const P = 'projection:orders';
+
+describe("a projection's low-water mark across Kafka partitions", () => {
+  it("When every partition has applied what the relay sent there, then the mark is the relay's checkpoint", () => {
+    const checkpoints = cut({
+      relay: 100,
+      'relay#0': 97,
+      'relay#1': 100,
+      [P]: 100,
+      [`${P}#0`]: 97,
+      [`${P}#1`]: 100,
+    });
+    expect(watermarkOf(checkpoints, P)).toBe(100n);
+  });
+
+  it('When one partition is behind, then the mark is its applied position, however far the others went', () => {
+    const checkpoints = cut({
+      relay: 100,
+      'relay#0': 90,
+      'relay#1': 100,
+      'relay#2': 95,
+      [P]: 100,
+      [`${P}#0`]: 90,
+      [`${P}#1`]: 100,
+      [`${P}#2`]: 71,
+    });
+    // The overall checkpoint says 100: events 72-95 of partition 2 may not be applied.
+    expect(watermarkOf(checkpoints, P)).toBe(71n);
+  });
+
+  it('When a partition got events but the projector never applied one there, then the mark is 0', () => {
+    expect(watermarkOf(cut({ relay: 40, 'relay#3': 12, [`${P}#0`]: 40 }), P)).toBe(0n);
+  });
+
+  it("When the projector runs ahead of the relay's checkpoint, then the mark stays at the relay's", () => {
+    const checkpoints = cut({ relay: 50, 'relay#0': 50, [`${P}#0`]: 80 });
+    expect(watermarkOf(checkpoints, P)).toBe(50n);
+  });
+
+  it('When the relay has not published, then the mark is 0; other projections and other names do not count', () => {
+    expect(watermarkOf(cut({ [`${P}#0`]: 80 }), P)).toBe(0n);
+    const checkpoints = cut({
+      relay: 60,
+      'relay#0': 60,
+      'relay#x': 1,
+      [`${P}_items#0`]: 1,
+      [`${P}#0`]: 60,
+      [`${P}#0#1`]: 1,
+    });
+    expect(watermarkOf(checkpoints, P)).toBe(60n);
+    expect(partitionsKnown(checkpoints)).toEqual([0, 1]);
+  });
+});
