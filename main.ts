@@ -49,9 +49,12 @@ import { countSagaTimers, every, startSaga } from './infra/saga';
 import { makeDashboard, orderFromStore, type Commands, type Dashboard } from './api';
 import { startRelay } from './infra/relay';
 import {
+  checkpointName,
   createRebuilder,
+  inventoryAuditProjection,
   PROJECTION_NAMES,
   projectionStatuses,
+  readWatermark,
   startProjectors,
 } from './projections';
 
@@ -219,7 +222,12 @@ export async function startSystem(
         graceMs: config.orphanGraceSeconds * 1000,
         ttlSeconds: config.reservationTtlSeconds,
       });
-      auditSku = makeSkuAudit({ eventStore, reservations, ledger: (id) => readLedger(db, id) });
+      auditSku = makeSkuAudit({
+        eventStore,
+        reservations,
+        ledger: (id) => readLedger(db, id),
+        ledgerThrough: () => readWatermark(db, checkpointName(inventoryAuditProjection.name)),
+      });
       const audit = auditSku;
       dashboard = makeDashboard({
         skuIds: () => ledgerSkuIds(db, 100),

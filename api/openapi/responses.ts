@@ -142,6 +142,7 @@ export const skuAudit = z.object({
       reason: z.enum(['RESTOCK', 'RESERVE', 'RELEASE', 'SELL']),
       refId: z.string(),
       at: time,
+      position: z.string().describe('the global position of the event the line records'),
     }),
   ),
   totals: z.object({
@@ -159,8 +160,28 @@ export const skuAudit = z.object({
       available: z.number().int(),
     })
     .nullable()
-    .describe('the same totals as the event store tells them'),
-  consistent: z.boolean(),
+    .describe('the same totals as the event store tells them, at asOf.eventStore'),
+  asOf: z
+    .object({
+      eventStore: z.string().describe('the position the event store was read to'),
+      ledger: z
+        .string()
+        .describe(
+          'the position through which the ledger is complete (its projector has applied every ' +
+            'event up to it) and was compared with the event store',
+        ),
+      ledgerLinesNotCompared: z
+        .number()
+        .int()
+        .describe('ledger lines after asOf.ledger: the projection lag, not yet compared'),
+    })
+    .describe('where each account was compared: during a sale the ledger trails the event store'),
+  consistent: z
+    .boolean()
+    .describe(
+      'no discrepancy: the ledger agrees with the event store at asOf.ledger, and the hot ' +
+        'counter with the event store at asOf.eventStore',
+    ),
   discrepancies: z.array(z.record(z.string(), z.unknown())),
 });
 
@@ -178,7 +199,12 @@ export const rebuildJob = z.object({
 export const projectionStatuses = z.array(
   z.object({
     name: z.string(),
-    position: z.string().describe('global position, a decimal string'),
+    position: z
+      .string()
+      .describe(
+        'the global position through which every event is applied (a low-water mark across ' +
+          'Kafka partitions), a decimal string',
+      ),
     lagMs: z.number().int(),
     status: z.enum(['LIVE', 'LAGGING', 'REBUILDING']),
     deadLetters: z.number().int(),

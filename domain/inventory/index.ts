@@ -1,2 +1,3 @@
 export * from './hot-inventory';
 export * from './reconcile';
+export * from './sku-accounts';

@@ -1,5 +1,12 @@
 export type LedgerReason = 'RESTOCK' | 'RESERVE' | 'RELEASE' | 'SELL';
-export type LedgerLine = { delta: number; reason: LedgerReason; refId: string; at: string };
+export type LedgerLine = {
+  delta: number;
+  reason: LedgerReason;
+  refId: string;
+  at: string;
+  /** The global position of the event the line records. */
+  position: string;
+};
 export type LedgerTotals = { stocked: number; reserved: number; sold: number; released: number };
 
 /** Units per reason, as positive counts: stocked, ever reserved, sold, released. */
@@ -16,37 +23,45 @@ export function ledgerTotals(lines: readonly LedgerLine[]): LedgerTotals {
 
 export type Discrepancy = { check: string; expected: number; actual: number; source: string };
 
+type Truth = { stocked: number; reserved: number; sold: number } | null;
+type Hot = { stocked: number; available: number; sold: number } | null;
+
 /**
  * Compares the three accounts of one SKU: the event store (the truth), the ledger (the read
  * model), the hot counter (Redis). Each difference is named; none means consistent.
  */
-export function reconcile(input: {
-  truth: { stocked: number; reserved: number; sold: number } | null;
-  ledger: LedgerTotals;
-  hot: { stocked: number; available: number; sold: number } | null;
-}): Discrepancy[] {
+export function reconcile(input: { truth: Truth; ledger: LedgerTotals; hot: Hot }): Discrepancy[] {
+  return [...reconcileLedger(input.truth, input.ledger), ...reconcileHot(input.truth, input.hot)];
+}
+
+const differences = () => {
   const found: Discrepancy[] = [];
   const check = (name: string, source: string, expected: number, actual: number) => {
     if (expected !== actual) found.push({ check: name, expected, actual, source });
   };
-  const truth = input.truth ?? { stocked: 0, reserved: 0, sold: 0 };
-  const available = truth.stocked - truth.reserved - truth.sold;
-  const { ledger } = input;
-  check('stocked', 'ledger', truth.stocked, ledger.stocked);
-  check('sold', 'ledger', truth.sold, ledger.sold);
-  check(
-    'reserved (pending)',
-    'ledger',
-    truth.reserved,
-    ledger.reserved - ledger.released - ledger.sold,
-  );
-  if (input.hot === null) {
-    if (input.truth !== null)
-      found.push({ check: 'listed', expected: 1, actual: 0, source: 'redis' });
+  return { found, check };
+};
+
+/** The ledger against the event store, both taken at the same position. */
+export function reconcileLedger(truth: Truth, ledger: LedgerTotals): Discrepancy[] {
+  const { found, check } = differences();
+  const { stocked, reserved, sold } = truth ?? { stocked: 0, reserved: 0, sold: 0 };
+  check('stocked', 'ledger', stocked, ledger.stocked);
+  check('sold', 'ledger', sold, ledger.sold);
+  check('reserved (pending)', 'ledger', reserved, ledger.reserved - ledger.released - ledger.sold);
+  return found;
+}
+
+/** The hot counter against the event store. */
+export function reconcileHot(truth: Truth, hot: Hot): Discrepancy[] {
+  const { found, check } = differences();
+  if (hot === null) {
+    if (truth !== null) found.push({ check: 'listed', expected: 1, actual: 0, source: 'redis' });
     return found;
   }
-  check('stocked', 'redis', truth.stocked, input.hot.stocked);
-  check('sold', 'redis', truth.sold, input.hot.sold);
-  check('available', 'redis', available, input.hot.available);
+  const { stocked, reserved, sold } = truth ?? { stocked: 0, reserved: 0, sold: 0 };
+  check('stocked', 'redis', stocked, hot.stocked);
+  check('sold', 'redis', sold, hot.sold);
+  check('available', 'redis', stocked - reserved - sold, hot.available);
   return found;
 }

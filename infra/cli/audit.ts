@@ -7,6 +7,7 @@
  */
 import Redis from 'ioredis';
 import { makeSkuAudit } from '../../commands/audit-sku';
+import { checkpointName, inventoryAuditProjection, readWatermark } from '../../projections';
 import { orderStreamId } from '../../domain/order/events';
 import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../config/defaults';
 import { connectMysql, parseMysqlUrl, readLedger, requireDatabase } from '../db';
@@ -89,9 +90,17 @@ async function main() {
       eventStore,
       reservations,
       ledger: (sku) => readLedger(db, sku),
+      ledgerThrough: () => readWatermark(db, checkpointName(inventoryAuditProjection.name)),
     })(id);
     const es = audit.eventStore;
-    out(`SKU ${id}: ${audit.consistent ? 'consistent' : 'NOT CONSISTENT'}\n`);
+    out(`SKU ${id}: ${audit.consistent ? 'consistent' : 'NOT CONSISTENT'}`);
+    const { asOf } = audit;
+    out(
+      `event store at position ${asOf.eventStore}; ledger compared through position ${asOf.ledger}` +
+        (asOf.ledgerLinesNotCompared > 0
+          ? ` (${asOf.ledgerLinesNotCompared} later lines not yet: the projection lag)\n`
+          : '\n'),
+    );
     out(
       table(
         ['account', 'stocked', 'reserved (pending)', 'sold', 'available'],

@@ -6,11 +6,12 @@ export async function readLedger(db: Knex, skuId: string): Promise<LedgerLine[]>
   const rows = await db('inventory_audit')
     .where({ sku_id: skuId })
     .orderBy(['position', 'reason'])
-    .select('delta', 'reason', 'ref_id', 'at');
+    .select('delta', 'reason', 'ref_id', 'at', 'position');
   return rows.map((r) => ({
     delta: Number(r.delta),
     reason: r.reason as LedgerReason,
     refId: String(r.ref_id),
     at: (r.at as Date).toISOString(),
+    position: String(r.position),
   }));
 }

@@ -5,6 +5,7 @@ const line = (reason: LedgerLine['reason'], delta: number): LedgerLine => ({
   delta,
   refId: 'r',
   at: '2026-11-23T10:00:00.000Z',
+  position: '1',
 });
 const ledger = [
   line('RESTOCK', 10),
