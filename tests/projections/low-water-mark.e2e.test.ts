@@ -162,4 +162,35 @@ describe('the low-water mark of a projection', () => {
       quiet.eventStore.reserved,
     );
   });
+
+  it('When buyers rush a SKU while the audit is asked again and again, then every answer is consistent: the lag and the appends in flight are not discrepancies', async () => {
+    await t.listSku({ skuId: 'RUSH', stock: 2000 });
+    let rushing = true;
+    const answers: { consistent: boolean; discrepancies: unknown[]; asOf: unknown }[] = [];
+    const auditing = (async () => {
+      while (rushing) {
+        const res = await t.http.get('/v1/admin/skus/RUSH/audit', { token: t.admin });
+        expect(res.status).toBe(200);
+        answers.push(res.body);
+      }
+    })();
+    let placed = 0;
+    await inParallel(
+      30,
+      Array.from({ length: 2400 }, (_, i) => async () => {
+        const res = await t.http.post(
+          '/v1/orders',
+          { items: [{ skuId: 'RUSH', quantity: 1 }] },
+          { token: t.customer(`rush-${i}`) },
+        );
+        expect([201, 409]).toContain(res.status);
+        if (res.status === 201) placed += 1;
+      }),
+    );
+    rushing = false;
+    await auditing;
+    expect(placed).toBe(2000);
+    expect(answers.length).toBeGreaterThan(3);
+    expect(answers.filter((a) => !a.consistent)).toEqual([]);
+  });
 });
