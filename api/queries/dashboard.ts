@@ -32,14 +32,15 @@ export type DashboardSources = {
   projections(): Promise<DashboardSummary['projections']>;
   audit?(skuId: string): Promise<{ discrepancies: unknown[] }>;
   clock?: () => Date;
-  /** How long an audit round is reused: an audit folds a SKU's whole history. */
+  /** How long an audit round is reused: a round audits every SKU shown, one after another. */
   auditEveryMs?: number;
 };
 
 /**
- * The operator's summary. Live numbers (stock, outcomes, pending) are read at each call; the audit
- * folds each SKU's whole history, so its round is reused for `auditEveryMs` (10 s) and only one
- * round runs at a time, however many pages poll.
+ * The operator's summary. Live numbers (stock, outcomes, pending) are read at each call; an audit
+ * round goes through every SKU shown, each audit looking at Redis again for up to a second while
+ * it differs from the events, so a round is reused for `auditEveryMs` (10 s) and only one round
+ * runs at a time, however many pages poll.
  */
 export function makeDashboard(sources: DashboardSources) {
   const clock = sources.clock ?? (() => new Date());
