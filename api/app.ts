@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
-import { fastPurchase } from './fast-purchase';
+import { FAST_PURCHASE_ROUTE, fastPurchase } from './fast-purchase';
+import { allowedMethods } from './http/methods';
+import { routeTable } from './http/route-table';
 import type { Logger } from '../infra/log';
 import type { Metrics } from '../infra/metrics';
 import { metricsRoutes } from './http/metrics-route';
@@ -86,6 +88,12 @@ export function createApp(deps: ApiDependencies, observe: RequestObserver): Expr
   app.set('etag', false);
   app.use(requestId);
   app.use(observeRequests(observe));
+  // The table is read at the first request, once every router below is mounted.
+  const methods = allowedMethods(() => [
+    ...(deps.commands ? [FAST_PURCHASE_ROUTE] : []),
+    ...routeTable(app),
+  ]);
+  app.use(methods.options);
   app.use(healthRoutes(deps.readiness));
   app.use(openApiRoutes());
   if (deps.metrics) app.use(metricsRoutes(deps.metrics.registry));
@@ -107,6 +115,7 @@ export function createApp(deps: ApiDependencies, observe: RequestObserver): Expr
     app.use(orderRoutes(deps.commands, auth, limit));
     app.use(paymentRoutes(deps.commands, deps.paymentWebhookSecret, nowSeconds));
   }
+  app.use(methods.notAllowed);
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -102,6 +102,53 @@ describe('the edges of HTTP', () => {
       },
     );
 
+    /** Each served path with the methods it serves, as `Allow` lists them. */
+    const paths = [...new Set(routes.map((r) => r.path))].map((path) => {
+      const served = new Set(routes.filter((r) => r.path === path).map((r) => r.method));
+      if (served.has('GET')) served.add('HEAD');
+      served.add('OPTIONS');
+      return { path, allow: [...served].sort() };
+    });
+
+    it.each(paths.map((p) => [p.path, p] as const))(
+      'When %s is asked with a method it does not serve, then 405 METHOD_NOT_ALLOWED with Allow; OPTIONS answers 204 with the same',
+      async (_, { path, allow }) => {
+        const others = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !allow.includes(m));
+        expect(others.length).toBeGreaterThan(0);
+        for (const method of others) {
+          const res = await sys.http.call(method, path, undefined, { token: sys.admin });
+          expect({ method, status: res.status, allow: res.headers.get('allow') }).toEqual({
+            method,
+            status: 405,
+            allow: allow.join(', '),
+          });
+          expect(res.body.error).toEqual({
+            code: 'METHOD_NOT_ALLOWED',
+            message: `${method} is not served on ${path}`,
+            details: { allow },
+          });
+          expect(res.headers.get('x-request-id')).toBeTruthy();
+        }
+        const options = await sys.http.call('OPTIONS', `${path}/`, undefined);
+        expect({ status: options.status, allow: options.headers.get('allow') }).toEqual({
+          status: 204,
+          allow: allow.join(', '),
+        });
+      },
+    );
+
+    it('When OPTIONS asks for the order routes, then Allow names the purchase beside the list; an unknown path stays 404 for every method', async () => {
+      const orders = await sys.http.call('OPTIONS', '/v1/orders', undefined);
+      expect(orders.headers.get('allow')).toBe('GET, HEAD, OPTIONS, POST');
+      for (const method of ['OPTIONS', 'DELETE', 'GET']) {
+        const res = await sys.http.call(method, '/v1/nothing-here', undefined);
+        expect({ method, status: res.status }).toEqual({ method, status: 404 });
+      }
+      // A path parameter is one segment: a deeper path is not the route's.
+      const deeper = await sys.http.call('DELETE', '/v1/orders/x/y/z', undefined);
+      expect(deeper.status).toBe(404);
+    });
+
     it('When the purchase and the order list are asked for in mixed case, then both are 404', async () => {
       const token = sys.customer('shouter');
       const list = await sys.http.get('/V1/ORDERS', { token });
