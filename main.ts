@@ -388,6 +388,7 @@ export async function startSystem(
     });
     // The one server of the process: the purchase fast path and express both answer on it.
     const server = createServer(handler).on('clientError', refuseUnparsedRequest(apiLogger));
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
     await listen(server, config.port);
     const port = (server.address() as AddressInfo).port;
     closers.push({ name: 'http', close: () => closeServer(server) });
@@ -398,6 +399,14 @@ export async function startSystem(
     throw error;
   }
 }
+
+/**
+ * How long an idle kept-alive connection stays open: longer than the idle timeout of the load
+ * balancers usually in front (60 s), so that none of them sends a request on a connection the
+ * service is closing at that moment, which its client sees as a reset (a 502 behind a balancer).
+ * Node's default is 5 s. A stop closes idle connections at once whatever this is.
+ */
+const KEEP_ALIVE_MS = 65_000;
 
 /** How long a stop waits for a role's start attempt in flight (keepStarting). */
 const START_WAIT_ON_STOP_MS = 2_000;

@@ -162,6 +162,20 @@ describe('the edges of HTTP', () => {
     });
   });
 
+  describe('kept-alive connections', () => {
+    it("When a connection sits idle past Node's default 5 s, then it is still open and serves the next request; the answers say how long it is kept", async () => {
+      const get = (close: boolean) =>
+        `GET /healthz HTTP/1.1\r\nHost: x\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
+      const text = await rawConversation(port(), [
+        { bytes: get(false) },
+        { bytes: get(true), afterMs: 6_000 },
+      ]);
+      const answers = text.split('HTTP/1.1 ').slice(1);
+      expect(answers.map((a) => a.slice(0, 3))).toEqual(['200', '200']);
+      expect(answers[0]).toMatch(/\r\nKeep-Alive: timeout=65\r\n/i);
+    }, 15_000);
+  });
+
   describe('percent-encoding in a path', () => {
     const withParams = servedRoutesWith('%zz').filter((r) => r.path.includes('%zz'));
 
