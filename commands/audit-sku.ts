@@ -54,12 +54,13 @@ export function makeSkuAudit(deps: {
   return async function auditSku(skuId: string) {
     // The mark first: the ledger read after it holds at least every event up to it.
     const through = await deps.ledgerThrough();
-    const [ledger, atMark, head] = await Promise.all([
-      deps.ledger(skuId),
-      atLedger.through(through, (fold) => fold.account(skuId)),
-      hotAgainstEvents(skuId),
-    ]);
+    const [ledger, head] = await Promise.all([deps.ledger(skuId), hotAgainstEvents(skuId)]);
     const { hot, truth } = head;
+    // Caught up, as in any quiet moment: the head's fold is the mark's, and one fold is enough.
+    const atMark =
+      truth.position === through
+        ? truth
+        : await atLedger.through(through, (fold) => fold.account(skuId));
     if (!truth.value && !hot && ledger.length === 0) {
       throw new NotFoundError(`no SKU ${skuId}`, { skuId });
     }
