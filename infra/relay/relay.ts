@@ -9,7 +9,9 @@ import type { Knex } from 'knex';
 import type { EventStore } from '../../commands/ports';
 import {
   partitionCheckpoint,
+  partitionCheckpoints,
   readCheckpoint,
+  readCheckpoints,
   RELAY_CHECKPOINT,
   saveCheckpoints,
 } from '../db/checkpoints';
@@ -47,6 +49,21 @@ export type RelayStatus = {
 };
 
 const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * How many of the last positions sent to a partition its checkpoint keeps: a projector up to
+ * this many events behind in a partition gets an exact low-water mark (projections/watermark.ts).
+ */
+const RECENT = 32;
+
+/** The relay's recent positions per partition, from its checkpoints (none: an older version). */
+async function recentOf(db: Knex, name: string): Promise<Map<number, bigint[]>> {
+  const found = new Map<number, bigint[]>();
+  for (const [partition, { recent }] of partitionCheckpoints(await readCheckpoints(db), name)) {
+    found.set(partition, [...(recent ?? [])]);
+  }
+  return found;
+}
 
 /**
  * The relay: tails the event store in global order from its checkpoint and publishes each event
@@ -94,6 +111,8 @@ export function startRelay(deps: RelayDeps) {
       abort.signal.addEventListener('abort', done);
     });
 
+  /** The last positions sent to each partition, as the checkpoints hold them (see RECENT). */
+  let recent = new Map<number, bigint[]>();
   /** Where the partitioner put each event of the batch being sent (a retry overwrites it). */
   const placed = new Map<bigint, number>();
   const noting =
@@ -123,14 +142,24 @@ export function startRelay(deps: RelayDeps) {
     placed.clear();
     await producer.send({ topic, acks: -1, messages: events.map(toEventMessage) });
     const last = events[events.length - 1]!.position;
-    // With the last position each partition got: the projections' low-water marks need both.
+    // With the positions each partition got: the projections' low-water marks need them.
+    const sent = new Map<number, bigint[]>();
+    for (const [position, partition] of placed)
+      sent.set(partition, [...(sent.get(partition) ?? []), position]);
     const checkpoints = new Map([[name, last]]);
-    for (const [position, partition] of placed) {
+    const lists = new Map<string, bigint[]>();
+    const kept = new Map<number, bigint[]>();
+    for (const [partition, positions] of sent) {
+      const before = recent.get(partition) ?? [0n];
+      const newer = positions.sort((a, b) => (a < b ? -1 : 1)).filter((p) => p > before.at(-1)!);
+      const list = [...before, ...newer].slice(-RECENT);
       const key = partitionCheckpoint(name, partition);
-      const before = checkpoints.get(key);
-      if (before === undefined || position > before) checkpoints.set(key, position);
+      checkpoints.set(key, list.at(-1)!);
+      lists.set(key, list);
+      kept.set(partition, list);
     }
-    await saveCheckpoints(deps.db, checkpoints);
+    await saveCheckpoints(deps.db, checkpoints, lists);
+    for (const [partition, list] of kept) recent.set(partition, list);
     status.published += events.length;
     status.lastPublishedAt = new Date();
     // One line per batch, naming the requests behind it: grep <requestId> finds the relay too.
@@ -179,7 +208,10 @@ export function startRelay(deps: RelayDeps) {
         status.standby = false;
         // Led by another relay until now: go on from where it left off.
         if (!wasLeading) after = undefined;
-        after ??= await readCheckpoint(deps.db, name);
+        if (after === undefined) {
+          after = await readCheckpoint(deps.db, name);
+          recent = await recentOf(deps.db, name);
+        }
         status.position = after;
         const next = await publish(after);
         if (status.failing) log.info({ position: String(next) }, 'relay is publishing again');

@@ -117,7 +117,11 @@ describe('schema migrations', () => {
         { ...payment, payment_id: p2, status: 'PENDING', revision: 3 },
       ]);
 
-      expect(await migrateLatest(db)).toEqual(['006-order-view-parts', '007-job-lock-holder']);
+      expect(await migrateLatest(db)).toEqual([
+        '006-order-view-parts',
+        '007-job-lock-holder',
+        '008-partition-recent',
+      ]);
       expect(await db('orders').first('payment_events')).toEqual({ payment_events: 3 });
       expect(await db('payments').orderBy('payment_id').select('payment_id', 'events')).toEqual([
         { payment_id: p1, events: 2 },

@@ -1,7 +1,16 @@
+import type { Checkpoint } from '../../infra/db/checkpoints';
 import { partitionsKnown, watermarkOf } from '../../projections/watermark';
 
-const cut = (rows: Record<string, number>) =>
-  new Map(Object.entries(rows).map(([name, position]) => [name, BigInt(position)]));
+type Row = number | { position: number; recent: number[] };
+const cut = (rows: Record<string, Row>): Map<string, Checkpoint> =>
+  new Map(
+    Object.entries(rows).map(([name, row]) => [
+      name,
+      typeof row === 'number'
+        ? { position: BigInt(row) }
+        : { position: BigInt(row.position), recent: row.recent.map((p) => BigInt(p)) },
+    ]),
+  );
 const P = 'projection:orders';
 
 describe("a projection's low-water mark across Kafka partitions", () => {
@@ -17,7 +26,29 @@ describe("a projection's low-water mark across Kafka partitions", () => {
     expect(watermarkOf(checkpoints, P)).toBe(100n);
   });
 
-  it('When one partition is behind, then the mark is its applied position, however far the others went', () => {
+  it("When one partition is behind and the relay's recent positions there reach back to its applied one, then the mark is just before its next event", () => {
+    const checkpoints = cut({
+      relay: 150_760,
+      'relay#0': { position: 150_742, recent: [3, 10, 150_742] },
+      'relay#1': { position: 150_760, recent: [0, 150_760] },
+      [`${P}#0`]: 10,
+      [`${P}#1`]: 150_760,
+    });
+    // Partition 0 was quiet from position 10 to 150,742: everything before that is applied.
+    expect(watermarkOf(checkpoints, P)).toBe(150_741n);
+    // A projector that never applied anything in a partition whose list starts at its first event.
+    const fresh = cut({ relay: 30, 'relay#4': { position: 30, recent: [0, 12, 30] } });
+    expect(watermarkOf(fresh, P)).toBe(11n);
+    // Applied older than the relay keeps: only the applied position is known.
+    const far = cut({
+      relay: 90,
+      'relay#0': { position: 90, recent: [60, 75, 90] },
+      [`${P}#0`]: 20,
+    });
+    expect(watermarkOf(far, P)).toBe(20n);
+  });
+
+  it('When one partition is behind and nothing more is known, then the mark is its applied position, however far the others went', () => {
     const checkpoints = cut({
       relay: 100,
       'relay#0': 90,

@@ -140,8 +140,21 @@ describe('the relay', () => {
     const rows = (await database
       .db('checkpoints')
       .where('name', 'like', 'relay#%')
-      .select('name', 'position')) as { name: string; position: string }[];
+      .select('name', 'position', 'recent')) as {
+      name: string;
+      position: string;
+      recent: string;
+    }[];
     expect(new Map(rows.map((r) => [r.name, BigInt(r.position)]))).toEqual(last);
+    // And the positions before it there, up to 32, oldest first (0 while they reach the first).
+    for (const { name, recent } of rows) {
+      const partition = Number(name.slice('relay#'.length));
+      const positions = received
+        .filter((r) => r.partition === partition)
+        .map((r) => r.event.position)
+        .sort((a, b) => (a < b ? -1 : 1));
+      expect(recent).toBe([0n, ...positions].slice(-32).join(','));
+    }
   });
 
   it('When the relay is stopped mid-stream and started again, then it resumes from its checkpoint: nothing lost, nothing twice', async () => {

@@ -6,6 +6,7 @@ import * as projectionSupport from './004-projection-support';
 import * as timerCorrelation from './005-timer-correlation';
 import * as orderViewParts from './006-order-view-parts';
 import * as jobLockHolder from './007-job-lock-holder';
+import * as partitionRecent from './008-partition-recent';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -21,6 +22,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['005-timer-correlation', timerCorrelation],
   ['006-order-view-parts', orderViewParts],
   ['007-job-lock-holder', jobLockHolder],
+  ['008-partition-recent', partitionRecent],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
