@@ -14,6 +14,7 @@ import {
   ledgerSkuIds,
   parseMysqlUrl,
   readLedger,
+  summarizeLedger,
 } from './infra/db';
 import { openEventStore } from './infra/eventstore';
 import { createKafka } from './infra/kafka';
@@ -225,7 +226,10 @@ export async function startSystem(
       auditSku = makeSkuAudit({
         eventStore,
         reservations,
-        ledger: (id) => readLedger(db, id),
+        ledger: {
+          summary: (id, through) => summarizeLedger(db, id, through),
+          lines: (id) => readLedger(db, id),
+        },
         ledgerThrough: () => readWatermark(db, checkpointName(inventoryAuditProjection.name)),
       });
       const audit = auditSku;
@@ -236,7 +240,7 @@ export async function startSystem(
         pendingReservations: () => hot.countReservations(),
         projections: () =>
           projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() }),
-        audit: (skuId) => audit(skuId),
+        audit: (skuId) => audit(skuId, { lines: false }),
       });
       // A cancel, or an expiry a command found due: the sweeper releases it later.
       const endedNotReleased = (orderId: string, err: unknown) =>

@@ -1,11 +1,11 @@
 import { NotFoundError } from '../domain/errors';
 import {
-  ledgerTotals,
   reconcileHot,
   reconcileLedger,
   skuAccountsFold,
   type Discrepancy,
   type LedgerLine,
+  type LedgerTotals,
   type SkuAccount,
 } from '../domain/inventory';
 import { keptFold } from './kept-fold';
@@ -15,32 +15,52 @@ import type { EventStore, ReservationStore } from './ports';
 export const HOT_SETTLE_MS = 1_000;
 const LOOK_AGAIN_MS = 50;
 
+/** A SKU's ledger summed up on both sides of a position (infra/db/ledger.ts). */
+export type LedgerSummary = {
+  through: LedgerTotals;
+  after: LedgerTotals;
+  lines: number;
+  linesAfter: number;
+  highest: bigint | null;
+};
+
 /**
  * The audit of one SKU: its ledger (the inventory_audit read model) and its hot counter (Redis)
  * reconciled against the event store, each at a position where the comparison holds during a
  * sale as well as after it:
  *
- * - the ledger against the event store at `ledgerThrough`, the position through which its
- *   projector has applied every event (lines after it are the projection lag, shown, not yet
- *   compared);
+ * - the ledger against the event store at the ledger's low-water mark, the position through
+ *   which its projector has applied every event (lines after it are the projection lag, shown,
+ *   not yet compared). Every event through a mark stays applied (read models only gain rows, and
+ *   a rebuild swaps in tables holding every event up to its end), so the mark used never goes
+ *   back, even when a reading of it is less precise than an earlier one;
  * - the hot counter against the event store's head, read after it: Redis leads the events by
  *   the appends in flight and trails them by the sales being confirmed, for milliseconds, so a
  *   difference is looked at again for up to `settleMs` before it is reported.
  *
- * The event store is folded once per process and then only for what was appended since.
+ * A ledger line after the head cannot be lag: the events are read after the ledger, so such a
+ * line records an event the store does not hold. The event store is folded once per process and
+ * then only for what was appended since.
  */
 export function makeSkuAudit(deps: {
   eventStore: EventStore;
   reservations: ReservationStore;
-  ledger(skuId: string): Promise<LedgerLine[]>;
+  ledger: {
+    summary(skuId: string, through: bigint): Promise<LedgerSummary>;
+    lines(skuId: string): Promise<LedgerLine[]>;
+  };
   ledgerThrough(): Promise<bigint>;
   settleMs?: number;
 }) {
   const atLedger = keptFold(deps.eventStore, skuAccountsFold);
   const atHead = keptFold(deps.eventStore, skuAccountsFold);
   const settleMs = deps.settleMs ?? HOT_SETTLE_MS;
+  let highestMark = 0n;
 
   async function hotAgainstEvents(skuId: string) {
+    // A first call folds the whole store: done before the clock starts, else Redis, read before
+    // it, is compared with events appended seconds later and never looked at again.
+    await atHead.through(undefined, () => null);
     const until = Date.now() + settleMs;
     for (;;) {
       const hot = await deps.reservations.getSku(skuId);
@@ -51,35 +71,57 @@ export function makeSkuAudit(deps: {
     }
   }
 
-  return async function auditSku(skuId: string) {
-    // The mark first: the ledger read after it holds at least every event up to it.
-    const through = await deps.ledgerThrough();
-    const [ledger, head] = await Promise.all([deps.ledger(skuId), hotAgainstEvents(skuId)]);
+  /** The ledger's mark: read first, so that the ledger read after it holds at least that much. */
+  async function mark(): Promise<bigint> {
+    const [read, head] = await Promise.all([deps.ledgerThrough(), deps.eventStore.headPosition()]);
+    // A store emptier than a mark seen before was made anew (a test, a new deployment).
+    if (highestMark > head) highestMark = 0n;
+    if (read > highestMark) highestMark = read;
+    return highestMark;
+  }
+
+  return async function auditSku(skuId: string, options: { lines?: boolean } = {}) {
+    const through = await mark();
+    const [summary, lines] = await Promise.all([
+      deps.ledger.summary(skuId, through),
+      options.lines === false ? undefined : deps.ledger.lines(skuId),
+    ]);
+    // After the ledger: the events then hold every line's event.
+    const head = await hotAgainstEvents(skuId);
     const { hot, truth } = head;
+    if (!truth.value && !hot && summary.highest === null) {
+      throw new NotFoundError(`no SKU ${skuId}`, { skuId });
+    }
     // Caught up, as in any quiet moment: the head's fold is the mark's, and one fold is enough.
     const atMark =
       truth.position === through
         ? truth
         : await atLedger.through(through, (fold) => fold.account(skuId));
-    if (!truth.value && !hot && ledger.length === 0) {
-      throw new NotFoundError(`no SKU ${skuId}`, { skuId });
-    }
-    const compared = ledger.filter((line) => BigInt(line.position) <= atMark.position);
     const discrepancies: Discrepancy[] = [
-      ...reconcileLedger(atMark.value, ledgerTotals(compared)),
+      ...reconcileLedger(atMark.value, summary.through),
       ...head.discrepancies,
     ];
+    if (summary.highest !== null && summary.highest > truth.position) {
+      discrepancies.push({
+        check: 'line after the last event',
+        source: 'ledger',
+        expected: Number(truth.position),
+        actual: Number(summary.highest),
+      });
+    }
     return {
       skuId,
-      ledger,
-      totals: ledgerTotals(ledger),
+      ...(lines ? { ledger: lines } : {}),
+      totals: addTotals(summary.through, summary.after),
       available: hot?.available ?? null,
+      redis: hot ? { stocked: hot.stocked, available: hot.available, sold: hot.sold } : null,
       eventStore: truth.value ? accountOf(truth.value) : null,
       asOf: {
         eventStore: truth.position.toString(),
         ledger: atMark.position.toString(),
-        ledgerLinesNotCompared: ledger.length - compared.length,
+        ledgerLinesNotCompared: summary.linesAfter,
       },
+      ledgerLines: summary.lines,
       consistent: discrepancies.length === 0,
       discrepancies,
     };
@@ -89,4 +131,11 @@ export function makeSkuAudit(deps: {
 const accountOf = (account: SkuAccount) => ({
   ...account,
   available: account.stocked - account.reserved - account.sold,
+});
+
+const addTotals = (a: LedgerTotals, b: LedgerTotals): LedgerTotals => ({
+  stocked: a.stocked + b.stocked,
+  reserved: a.reserved + b.reserved,
+  sold: a.sold + b.sold,
+  released: a.released + b.released,
 });

@@ -152,6 +152,14 @@ export const skuAudit = z.object({
     released: z.number().int(),
   }),
   available: z.number().int().nullable().describe('the hot counter; null when Redis lacks the SKU'),
+  redis: z
+    .object({
+      stocked: z.number().int(),
+      available: z.number().int(),
+      sold: z.number().int(),
+    })
+    .nullable()
+    .describe('the hot counters of the SKU in Redis; null when Redis lacks the SKU'),
   eventStore: z
     .object({
       stocked: z.number().int(),
@@ -176,6 +184,7 @@ export const skuAudit = z.object({
         .describe('ledger lines after asOf.ledger: the projection lag, not yet compared'),
     })
     .describe('where each account was compared: during a sale the ledger trails the event store'),
+  ledgerLines: z.number().int().describe('how many lines the ledger holds'),
   consistent: z
     .boolean()
     .describe(

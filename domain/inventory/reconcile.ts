@@ -10,7 +10,7 @@ export type LedgerLine = {
 export type LedgerTotals = { stocked: number; reserved: number; sold: number; released: number };
 
 /** Units per reason, as positive counts: stocked, ever reserved, sold, released. */
-export function ledgerTotals(lines: readonly LedgerLine[]): LedgerTotals {
+export function ledgerTotals(lines: readonly Pick<LedgerLine, 'reason' | 'delta'>[]): LedgerTotals {
   const totals = { stocked: 0, reserved: 0, sold: 0, released: 0 };
   for (const { reason, delta } of lines) {
     if (reason === 'RESTOCK') totals.stocked += delta;

@@ -10,7 +10,7 @@ import { makeSkuAudit } from '../../commands/audit-sku';
 import { checkpointName, inventoryAuditProjection, readWatermark } from '../../projections';
 import { orderStreamId } from '../../domain/order/events';
 import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../config/defaults';
-import { connectMysql, parseMysqlUrl, readLedger, requireDatabase } from '../db';
+import { connectMysql, parseMysqlUrl, readLedger, requireDatabase, summarizeLedger } from '../db';
 import { openEventStore } from '../eventstore';
 import { RedisReservationStore } from '../redis';
 import { commandLine, UsageError } from './args';
@@ -83,23 +83,31 @@ async function main() {
         `Redis at ${new URL(redisUrl).host} (REDIS_URL) did not answer: ${error.message}`,
       );
     });
-    const reservations = new RedisReservationStore(redis, {
-      prefix: process.env.REDIS_KEY_PREFIX || 'fs',
-    });
+    const prefix = process.env.REDIS_KEY_PREFIX || 'fs';
+    const reservations = new RedisReservationStore(redis, { prefix });
     const audit = await makeSkuAudit({
       eventStore,
       reservations,
-      ledger: (sku) => readLedger(db, sku),
+      ledger: {
+        summary: (sku, through) => summarizeLedger(db, sku, through),
+        lines: (sku) => readLedger(db, sku),
+      },
       ledgerThrough: () => readWatermark(db, checkpointName(inventoryAuditProjection.name)),
-    })(id);
+    })(id, { lines: false });
     const es = audit.eventStore;
+    const hot = audit.redis;
     out(`SKU ${id}: ${audit.consistent ? 'consistent' : 'NOT CONSISTENT'}`);
     const { asOf } = audit;
     out(
-      `event store at position ${asOf.eventStore}; ledger compared through position ${asOf.ledger}` +
-        (asOf.ledgerLinesNotCompared > 0
-          ? ` (${asOf.ledgerLinesNotCompared} later lines not yet: the projection lag)\n`
-          : '\n'),
+      `read from Redis ${new URL(redisUrl).host} (key prefix ${prefix}) and MySQL ${target.database}`,
+    );
+    out(`event store at position ${asOf.eventStore}`);
+    out(
+      asOf.ledger === asOf.eventStore
+        ? `ledger compared through the same position: it has applied every event\n`
+        : `ledger compared through position ${asOf.ledger}, the last its projector has applied ` +
+            `every event up to: it is behind, and its ${asOf.ledgerLinesNotCompared} later lines ` +
+            `are not compared yet\n`,
     );
     out(
       table(
@@ -119,7 +127,13 @@ async function main() {
             audit.totals.sold,
             audit.totals.stocked - audit.totals.reserved + audit.totals.released,
           ],
-          ['hot counter (Redis)', null, null, null, audit.available],
+          [
+            'hot counter (Redis)',
+            hot?.stocked ?? null,
+            hot ? hot.stocked - hot.available - hot.sold : null,
+            hot?.sold ?? null,
+            hot?.available ?? null,
+          ],
         ],
       ),
     );
@@ -139,14 +153,14 @@ async function main() {
       );
       process.exitCode = 1;
     }
-    const shown = audit.ledger.slice(-30);
+    const shown = await readLedger(db, id, { last: 30 });
     out(
-      `\nledger: ${audit.ledger.length} lines${audit.ledger.length > shown.length ? ' (last 30)' : ''}`,
+      `\nledger: ${audit.ledgerLines} lines${audit.ledgerLines > shown.length ? ' (the last 30)' : ''}`,
     );
     out(
       table(
-        ['at', 'reason', 'delta', 'ref'],
-        shown.map((l) => [l.at, l.reason, l.delta, l.refId]),
+        ['position', 'at', 'reason', 'delta', 'ref'],
+        shown.map((l) => [l.position, l.at, l.reason, l.delta, l.refId]),
       ),
     );
   } finally {

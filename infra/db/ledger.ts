@@ -1,12 +1,27 @@
 import type { Knex } from 'knex';
-import type { LedgerLine, LedgerReason } from '../../domain/inventory';
+import type { LedgerSummary } from '../../commands/audit-sku';
+import { ledgerTotals, type LedgerLine, type LedgerReason } from '../../domain/inventory';
 
-/** A SKU's lines of the `inventory_audit` read model, in event order. */
-export async function readLedger(db: Knex, skuId: string): Promise<LedgerLine[]> {
-  const rows = await db('inventory_audit')
+/** A SKU's lines of the `inventory_audit` read model, in event order; with `last`, only the last ones. */
+export async function readLedger(
+  db: Knex,
+  skuId: string,
+  options: { last?: number } = {},
+): Promise<LedgerLine[]> {
+  const query = db('inventory_audit')
     .where({ sku_id: skuId })
-    .orderBy(['position', 'reason'])
     .select('delta', 'reason', 'ref_id', 'at', 'position');
+  const rows =
+    options.last === undefined
+      ? await query.orderBy(['position', 'reason'])
+      : (
+          await query
+            .orderBy([
+              { column: 'position', order: 'desc' },
+              { column: 'reason', order: 'desc' },
+            ])
+            .limit(options.last)
+        ).reverse();
   return rows.map((r) => ({
     delta: Number(r.delta),
     reason: r.reason as LedgerReason,
@@ -14,4 +29,35 @@ export async function readLedger(db: Knex, skuId: string): Promise<LedgerLine[]>
     at: (r.at as Date).toISOString(),
     position: String(r.position),
   }));
+}
+
+/** The totals of a SKU's lines up to `through` and after it, summed by MySQL (no lines read). */
+export async function summarizeLedger(
+  db: Knex,
+  skuId: string,
+  through: bigint,
+): Promise<LedgerSummary> {
+  const [rows] = (await db.raw(
+    `SELECT reason, position <= ? AS compared, SUM(delta) AS delta, COUNT(*) AS n,
+            MAX(position) AS highest
+       FROM inventory_audit WHERE sku_id = ? GROUP BY reason, compared`,
+    [through.toString(), skuId],
+  )) as [{ reason: LedgerReason; compared: number; delta: string; n: number; highest: string }[]];
+  const sums = (compared: boolean) =>
+    ledgerTotals(
+      rows
+        .filter((r) => Boolean(Number(r.compared)) === compared)
+        .map((r) => ({ reason: r.reason, delta: Number(r.delta) })),
+    );
+  const highest = rows.reduce<bigint | null>(
+    (max, r) => (max === null || BigInt(r.highest) > max ? BigInt(r.highest) : max),
+    null,
+  );
+  return {
+    through: sums(true),
+    after: sums(false),
+    lines: rows.reduce((n, r) => n + Number(r.n), 0),
+    linesAfter: rows.filter((r) => !Number(r.compared)).reduce((n, r) => n + Number(r.n), 0),
+    highest,
+  };
 }

@@ -161,6 +161,27 @@ describe('the low-water mark of a projection', () => {
     expect(quiet.totals.reserved - quiet.totals.released - quiet.totals.sold).toBe(
       quiet.eventStore.reserved,
     );
+
+    // A line after the store's last event cannot be lag: it records an event the store lacks.
+    const stray = {
+      sku_id: 'LW',
+      delta: 5,
+      reason: 'RESTOCK',
+      ref_id: 'LW',
+      position: String(head + 1_000n),
+      at: new Date(),
+    };
+    await t.database.db('inventory_audit').insert(stray);
+    const beyond = await audit();
+    expect(beyond.consistent).toBe(false);
+    expect(beyond.discrepancies).toContainEqual({
+      check: 'line after the last event',
+      source: 'ledger',
+      expected: Number(head),
+      actual: Number(head + 1_000n),
+    });
+    await t.database.db('inventory_audit').where({ position: stray.position }).delete();
+    expect((await audit()).consistent).toBe(true);
   });
 
   it('When buyers rush a SKU while the audit is asked again and again, then every answer is consistent: the lag and the appends in flight are not discrepancies', async () => {
@@ -192,5 +213,25 @@ describe('the low-water mark of a projection', () => {
     expect(placed).toBe(2000);
     expect(answers.length).toBeGreaterThan(3);
     expect(answers.filter((a) => !a.consistent)).toEqual([]);
+  });
+
+  it("When a partition that had been quiet gets an event while the projector is stopped, then the mark stays where every event is applied and the lag is the new event's age", async () => {
+    await caughtUp(t.database.db, topics.prefix);
+    const before = BigInt((await status()).position);
+    expect(before).toBe(await t.store.headPosition());
+    // Old enough that an event applied long ago would show as a lag of seconds.
+    await new Promise((r) => setTimeout(r, 3_000));
+    await projectors!.stop();
+    projectors = undefined;
+    // Three orders: their streams fall in partitions other than the last event's, as a rule.
+    await buy('quiet', 3);
+    await published();
+    const stopped = await status();
+    expect(BigInt(stopped.position)).toBe(before);
+    expect(stopped.lagMs).toBeGreaterThan(0);
+    expect(stopped.lagMs).toBeLessThan(2_500);
+    projectors = await start();
+    await caughtUp(t.database.db, topics.prefix);
+    expect(await status()).toMatchObject({ lagMs: 0, status: 'LIVE' });
   });
 });
