@@ -339,7 +339,9 @@ export async function startSystem(
     }
     if (config.roles.includes('saga')) collect.sagaTimers = () => countSagaTimers(db);
     const rebuilder = createRebuilder({ eventStore, db, database: mysql.database, logger });
-    if (config.roles.includes('projector')) {
+    // Read from the database, so a process serving the api reports them too: they do not vanish
+    // from its scrape when the projector process is down, which is when they matter.
+    if (config.roles.includes('projector') || config.roles.includes('api')) {
       collect.projections = () =>
         projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() });
     }

@@ -100,7 +100,7 @@ export function registerCollectors(registry: Registry, sources: CollectorSources
     gauge(
       registry,
       'flashsale_projection_position',
-      'Global position of the last event a projection applied',
+      'Global position through which a projection has applied every event (its low-water mark)',
       ['projection'],
       async (set) => {
         for (const p of await read()) set({ projection: p.name }, Number(p.position));

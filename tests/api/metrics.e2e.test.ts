@@ -115,4 +115,19 @@ describe('GET /metrics', () => {
     await t.redis.del(`{${t.prefix}}:epoch`);
     await eventually(scrape, (s) => valueOf(s, 'flashsale_redis_recoveries_total')! > before);
   });
+
+  it("When a process serves only the api, then it reports the projections' lag too, read from the database, as behind while no projector runs", async () => {
+    const api = await startTestSystem({}, { database: t.database, label: 'metrics-api' });
+    try {
+      await api.listSku({ skuId: 'M-API', stock: 3 });
+      const res = await fetch(`${api.base}/metrics`);
+      const m = parseMetrics(await res.text());
+      for (const projection of ['orders', 'order_items', 'payments', 'inventory_audit']) {
+        expect(valueOf(m, 'flashsale_projection_lag_seconds', { projection })).toBeDefined();
+        expect(valueOf(m, 'flashsale_projection_dead_letters', { projection })).toBe(0);
+      }
+    } finally {
+      await api.stop({ keepDatabase: true });
+    }
+  });
 });
