@@ -116,7 +116,7 @@ describe('GET /metrics', () => {
     await eventually(scrape, (s) => valueOf(s, 'flashsale_redis_recoveries_total')! > before);
   });
 
-  it("When a process serves only the api, then it reports the projections' lag too, read from the database, as behind while no projector runs", async () => {
+  it("When a process serves only the api, then it reports the projections' lag and dead letters too, read from the database", async () => {
     const api = await startTestSystem({}, { database: t.database, label: 'metrics-api' });
     try {
       await api.listSku({ skuId: 'M-API', stock: 3 });
