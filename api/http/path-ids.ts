@@ -8,7 +8,7 @@ import { orderIdParam, skuIdParam } from './schemas';
 
 export function orderIdFrom(value: unknown): string {
   const parsed = orderIdParam.safeParse(value);
-  if (!parsed.success) throw new NotFoundError(`no order ${String(value)}`);
+  if (!parsed.success) throw new NotFoundError(`no order ${String(value)}`, { orderId: value });
   return parsed.data;
 }
 

@@ -71,5 +71,10 @@ describe('the admin audit of an order', () => {
     const missing = await t.http.get(`/v1/admin/orders/${id}/events`, { token: t.admin });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('NOT_FOUND');
+    expect(missing.body.error.details).toEqual({ orderId: id });
+    // An id no order can have is as unknown as any, and named the same way.
+    const malformed = await t.http.get('/v1/admin/orders/xyz/events', { token: t.admin });
+    expect(malformed.status).toBe(404);
+    expect(malformed.body.error.details).toEqual({ orderId: 'xyz' });
   });
 });
