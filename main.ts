@@ -234,7 +234,7 @@ export async function startSystem(
       });
       const audit = auditSku;
       dashboard = makeDashboard({
-        skuIds: () => ledgerSkuIds(db, 100),
+        skuIds: (limit) => ledgerSkuIds(db, limit),
         sku: (skuId) => reservations.getSku(skuId),
         outcomes: async () => metrics.reservations.counts(),
         pendingReservations: () => hot.countReservations(),

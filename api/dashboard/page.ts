@@ -12,6 +12,7 @@ main{padding:16px 20px}
 .tile .sub{color:#6b7385;font-size:12px;min-height:16px}
 table{border-collapse:collapse;margin:6px 0 18px}td,th{border-bottom:1px solid #e6e9ef;padding:4px 10px;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.missing{color:#c0392b}
 #login{max-width:520px;margin:60px auto;display:flex;flex-direction:column;gap:8px}
 #login textarea{font:12px monospace;height:90px}#login-error{color:#c0392b}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
@@ -44,7 +45,7 @@ ${tile('orders-per-second', 'orders per second (accepted)', 'chart-orders')}
 ${tile('pending', 'pending reservations', 'chart-pending')}
 ${tile('max-lag', 'projection lag (max)', 'chart-lag')}
 </div>
-<h2>Stock per SKU</h2>
+<h2>Stock per SKU <small id="skus-cut"></small></h2>
 <div class="legend"><span class="k-sold"></span>sold<span class="k-reserved"></span>reserved<span class="k-available"></span>available</div>
 <table><thead><tr><th>SKU</th><th>name</th><th>available</th><th>reserved</th><th>sold</th><th>stocked</th><th></th></tr></thead><tbody id="skus"></tbody></table>
 <h2>Projections</h2>

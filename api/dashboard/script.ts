@@ -107,17 +107,23 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
       var tr = document.createElement('tr');
       tr.setAttribute('data-sku', k.skuId);
       cell(tr, k.skuId);
-      cell(tr, k.name);
-      cell(tr, k.available, 'num available');
-      cell(tr, k.reserved, 'num');
-      cell(tr, k.sold, 'num');
-      cell(tr, k.stocked, 'num');
-      cell(tr, bar(k.stocked, k.available, k.reserved, k.sold));
+      if (k.available === null) {
+        cell(tr, 'not in Redis: cannot be bought', 'missing');
+        tr.lastChild.setAttribute('colspan', '6');
+      } else {
+        cell(tr, k.name);
+        cell(tr, k.available, 'num available');
+        cell(tr, k.reserved, 'num');
+        cell(tr, k.sold, 'num');
+        cell(tr, k.stocked, 'num');
+        cell(tr, bar(k.stocked, k.available, k.reserved, k.sold));
+      }
       body.appendChild(tr);
     });
     table('projections', s.projections, function (p) {
       return [p.name, p.status, p.lagMs + ' ms', p.deadLetters];
     });
+    text('skus-cut', s.skusCut ? 'the first ' + s.skus.length + ' by id; more are not shown or audited' : '');
     text('audit-at', s.audit.at ? 'audited ' + s.audit.at : 'no audit yet');
     text('discrepancy-count', s.audit.discrepancies.length);
     table('discrepancies', s.audit.discrepancies.slice(0, 50), function (d) {

@@ -233,15 +233,22 @@ export const readiness = z.object({
 export const dashboardSummary = z.object({
   at: time,
   skus: z.array(
-    z.object({
-      skuId: z.string(),
-      name: z.string(),
-      stocked: z.number().int(),
-      available: z.number().int(),
-      reserved: z.number().int(),
-      sold: z.number().int(),
-    }),
+    z
+      .object({
+        skuId: z.string(),
+        name: z.string().nullable(),
+        stocked: z.number().int().nullable(),
+        available: z.number().int().nullable(),
+        reserved: z.number().int().nullable(),
+        sold: z.number().int().nullable(),
+      })
+      .describe(
+        'counters null: the ledger knows the SKU and Redis does not, so it cannot be bought',
+      ),
   ),
+  skusCut: z
+    .boolean()
+    .describe('more SKUs exist than are shown and audited: the first 100 by id are'),
   outcomes: z
     .record(z.string(), z.number())
     .describe('reservation outcomes counted by the answering process since it started'),

@@ -1,14 +1,17 @@
 /** What the operator page shows; one JSON answer, polled every second or so. */
 export type DashboardSummary = {
   at: string;
+  /** A SKU the ledger knows and Redis does not has null counters: it cannot be bought. */
   skus: {
     skuId: string;
-    name: string;
-    stocked: number;
-    available: number;
-    reserved: number;
-    sold: number;
+    name: string | null;
+    stocked: number | null;
+    available: number | null;
+    reserved: number | null;
+    sold: number | null;
   }[];
+  /** More SKUs exist than are shown (and audited): the first `limit` by id are. */
+  skusCut: boolean;
   /** Reservation outcomes counted by this process since it started (accepted, sold_out, ...). */
   outcomes: Record<string, number>;
   /** Reservations held now, across every process (Redis). */
@@ -19,7 +22,8 @@ export type DashboardSummary = {
 };
 
 export type DashboardSources = {
-  skuIds(): Promise<string[]>;
+  /** Up to `limit` SKU ids, in id order. */
+  skuIds(limit: number): Promise<string[]>;
   sku(skuId: string): Promise<{
     skuId: string;
     name: string;
@@ -34,6 +38,8 @@ export type DashboardSources = {
   clock?: () => Date;
   /** How long an audit round is reused: a round audits every SKU shown, one after another. */
   auditEveryMs?: number;
+  /** How many SKUs are shown and audited. */
+  skuLimit?: number;
 };
 
 /**
@@ -45,6 +51,7 @@ export type DashboardSources = {
 export function makeDashboard(sources: DashboardSources) {
   const clock = sources.clock ?? (() => new Date());
   const auditEveryMs = sources.auditEveryMs ?? 10_000;
+  const skuLimit = sources.skuLimit ?? 100;
   let audit: DashboardSummary['audit'] = { at: null, discrepancies: [] };
   let auditing: Promise<void> | undefined;
 
@@ -58,7 +65,8 @@ export function makeDashboard(sources: DashboardSources) {
   }
 
   return async function summary(): Promise<DashboardSummary> {
-    const skuIds = await sources.skuIds();
+    const listed = await sources.skuIds(skuLimit + 1);
+    const skuIds = listed.slice(0, skuLimit);
     const due = audit.at === null || clock().getTime() - Date.parse(audit.at) >= auditEveryMs;
     if (sources.audit && due && !auditing) {
       auditing = auditRound(skuIds).finally(() => (auditing = undefined));
@@ -74,16 +82,26 @@ export function makeDashboard(sources: DashboardSources) {
     ]);
     return {
       at: clock().toISOString(),
-      skus: skus
-        .filter((s) => s !== null)
-        .map(({ skuId, name, stocked, available, sold }) => ({
-          skuId,
-          name,
-          stocked,
-          available,
-          sold,
-          reserved: stocked - available - sold,
-        })),
+      skus: skus.map((sku, i) =>
+        sku
+          ? {
+              skuId: sku.skuId,
+              name: sku.name,
+              stocked: sku.stocked,
+              available: sku.available,
+              sold: sku.sold,
+              reserved: sku.stocked - sku.available - sku.sold,
+            }
+          : {
+              skuId: skuIds[i]!,
+              name: null,
+              stocked: null,
+              available: null,
+              reserved: null,
+              sold: null,
+            },
+      ),
+      skusCut: listed.length > skuLimit,
       outcomes,
       pendingReservations,
       projections: projections.map(({ name, lagMs, status, deadLetters }) => ({

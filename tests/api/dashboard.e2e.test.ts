@@ -36,6 +36,17 @@ describe('the operator dashboard in a headless browser', () => {
   });
 
   const number = async (selector: string) => Number(await page.textContent(selector));
+  /** Until the ledger knows this many SKUs (each listing with stock writes a line). */
+  const caughtUpLedger = (count: number) =>
+    eventually(
+      async () =>
+        Number(
+          (
+            (await t.database.db('inventory_audit').countDistinct('sku_id as n')) as { n: number }[]
+          )[0]!.n,
+        ),
+      (n) => n >= count,
+    );
   const available = (skuId: string) => number(`tr[data-sku="${skuId}"] td.available`);
 
   it('When a customer token is given, then the page refuses it and asks again', async () => {
@@ -102,6 +113,40 @@ describe('the operator dashboard in a headless browser', () => {
     const shot = process.env.UPDATE_DOCS ? join(root, 'docs') : join(root, '.data');
     mkdirSync(shot, { recursive: true });
     await page.screenshot({ path: join(shot, 'dashboard.png'), fullPage: true });
+
+    // A SKU Redis lost is shown as such, not dropped from the list.
+    await t.redis.del(`{${t.prefix}}:sku:HOT-2`);
+    await eventually(
+      async () => (await page.textContent('tr[data-sku="HOT-2"]')) ?? '',
+      (text) => text.includes('not in Redis'),
+    );
+    const lost = await t.http.get('/v1/admin/dashboard', { token: t.admin });
+    expect(lost.body.skus.find((k: { skuId: string }) => k.skuId === 'HOT-2')).toEqual({
+      skuId: 'HOT-2',
+      name: null,
+      stocked: null,
+      available: null,
+      reserved: null,
+      sold: null,
+    });
+    expect(lost.body.skusCut).toBe(false);
+    // More SKUs than are shown: the page says so.
+    expect(await page.textContent('#skus-cut')).toBe('');
+    await inParallel(
+      10,
+      Array.from(
+        { length: 99 },
+        (_, i) => () => t.listSku({ skuId: `CUT-${String(i).padStart(3, '0')}`, stock: 1 }),
+      ),
+    );
+    await caughtUpLedger(101);
+    const summary = await t.http.get('/v1/admin/dashboard', { token: t.admin });
+    expect(summary.body.skus).toHaveLength(100);
+    expect(summary.body.skusCut).toBe(true);
+    await eventually(
+      async () => (await page.textContent('#skus-cut')) ?? '',
+      (text) => text === 'the first 100 by id; more are not shown or audited',
+    );
 
     // The token lives in this tab only; forgetting it shows the sign-in form again.
     await page.click('#logout');
