@@ -8,6 +8,7 @@
 import Redis from 'ioredis';
 import { makeSkuAudit } from '../../commands/audit-sku';
 import { checkpointName, inventoryAuditProjection, readWatermark } from '../../projections';
+import { foldOrder, type OrderEvent } from '../../domain/order';
 import { orderStreamId } from '../../domain/order/events';
 import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../config/defaults';
 import { connectMysql, parseMysqlUrl, readLedger, requireDatabase, summarizeLedger } from '../db';
@@ -25,8 +26,7 @@ function summary(data: unknown): string {
   return Object.entries(d)
     .filter(([k]) => !skip.has(k))
     .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' ')
-    .slice(0, 120);
+    .join(' ');
 }
 
 const USAGE = `usage: npm run audit -- order <orderId> | sku <skuId>
@@ -76,6 +76,16 @@ async function main() {
           ]),
         ),
       );
+      // Where the events leave it, as the service folds them.
+      const state = foldOrder(events as unknown as OrderEvent[]);
+      if (state.status !== 'NONE') {
+        const items = state.items.map((l) => `${l.quantity} x ${l.skuId}`).join(', ');
+        out(`\nnow ${state.status}: ${items}, total ${state.total} ${state.currency}`);
+        for (const p of Object.values(state.payments)) {
+          const refunds = p.refunds?.length ? `, refunded ${p.refunds.join(' ')}` : '';
+          out(`payment ${p.paymentId}: ${p.status} ${p.amount} ${p.currency}${refunds}`);
+        }
+      }
       return;
     }
     await redis.connect().catch((error: Error) => {

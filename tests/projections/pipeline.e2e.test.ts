@@ -186,6 +186,8 @@ describe('the read side', () => {
     const order = await auditCli(['order', orders[0]!.orderId]);
     expect(order.status).toBe(0);
     expect(order.stdout).toMatch(/0\s+\d+\s+OrderPlaced/);
+    // Where the events leave the order, with each payment attempt's status.
+    expect(order.stdout).toMatch(/\nnow (PENDING|CONFIRMED|EXPIRED|CANCELLED): \d+ x P[12]/);
     expect((await t.http.get('/v1/admin/skus/NOPE/audit', { token: t.admin })).status).toBe(404);
   });
 
