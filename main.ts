@@ -228,7 +228,7 @@ export async function startSystem(
         reservations,
         ledger: {
           summary: (id, through) => summarizeLedger(db, id, through),
-          lines: (id) => readLedger(db, id),
+          lines: (id, last) => readLedger(db, id, { last }),
         },
         ledgerThrough: () => readWatermark(db, checkpointName(inventoryAuditProjection.name)),
       });

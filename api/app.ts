@@ -36,7 +36,7 @@ export type ApiDependencies = {
   /** Absent: no admin audit routes. */
   eventStore?: EventStore;
   /** Absent: no SKU audit route. */
-  auditSku?: (skuId: string) => Promise<unknown>;
+  auditSku?: (skuId: string, options: { lines?: number }) => Promise<unknown>;
   /** Absent: no query routes. */
   orderViews?: OrderViews;
   queryOptions?: QueryOptions;

@@ -47,7 +47,8 @@ export function makeSkuAudit(deps: {
   reservations: ReservationStore;
   ledger: {
     summary(skuId: string, through: bigint): Promise<LedgerSummary>;
-    lines(skuId: string): Promise<LedgerLine[]>;
+    /** The SKU's lines in event order; with `last`, only the last ones. */
+    lines(skuId: string, last?: number): Promise<LedgerLine[]>;
   };
   ledgerThrough(): Promise<bigint>;
   settleMs?: number;
@@ -80,11 +81,12 @@ export function makeSkuAudit(deps: {
     return highestMark;
   }
 
-  return async function auditSku(skuId: string, options: { lines?: boolean } = {}) {
+  /** With `lines`, the answer's ledger holds only the last ones; with false, no ledger. */
+  return async function auditSku(skuId: string, options: { lines?: number | false } = {}) {
     const through = await mark();
     const [summary, lines] = await Promise.all([
       deps.ledger.summary(skuId, through),
-      options.lines === false ? undefined : deps.ledger.lines(skuId),
+      options.lines === false ? undefined : deps.ledger.lines(skuId, options.lines),
     ]);
     // After the ledger: the events then hold every line's event.
     const head = await hotAgainstEvents(skuId);

@@ -88,6 +88,19 @@ export const getOrderQuery = z.strictObject({
     .optional(),
 });
 
+const LINES = 'must be a whole number from 0 to 1000000';
+
+export const skuAuditQuery = z.strictObject({
+  lines: queryParam(
+    z
+      .string()
+      .regex(/^\d{1,7}$/, LINES)
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(1_000_000)),
+    LINES,
+  ),
+});
+
 /** Printable ASCII, 1-128 characters. */
 export const idempotencyKey = z
   .string()

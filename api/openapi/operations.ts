@@ -11,6 +11,7 @@ import {
   placeOrderBody,
   rebuildBody,
   restockBody,
+  skuAuditQuery,
   skuIdParam,
 } from '../http/schemas';
 import * as answer from './responses';
@@ -193,8 +194,12 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/admin/skus/{skuId}/audit',
     tag: 'audit',
     summary: 'Reconcile a SKU: hot counter, ledger and event store',
+    description:
+      'lines=N: the ledger holds only its last N lines (0: none), ledgerLines counting them all; ' +
+      'without it, every line',
     access: 'admin',
     params: { skuId: skuIdParam },
+    query: skuAuditQuery,
     answer: { status: 200, description: 'the reconciliation', schema: answer.skuAudit },
     errors: [404, 503],
   },

@@ -6,12 +6,13 @@ import { orderStreamId } from '../../domain/order/events';
 import { requireAdmin } from '../http/authenticate';
 import { route } from '../http/async';
 import { orderIdFrom, skuIdFrom } from '../http/path-ids';
+import { parse, skuAuditQuery } from '../http/schemas';
 
 /** Admin inspection straight from the event store: what happened, in order, and why. */
 export function auditRoutes(
   eventStore: EventStore,
   authenticate: RequestHandler,
-  auditSku?: (skuId: string) => Promise<unknown>,
+  auditSku?: (skuId: string, options: { lines?: number }) => Promise<unknown>,
 ): Router {
   const router = caseSensitiveRouter();
 
@@ -21,7 +22,9 @@ export function auditRoutes(
       authenticate,
       requireAdmin,
       route(async (req) => {
-        return { status: 200, body: await auditSku(skuIdFrom(req.params.skuId)) };
+        const skuId = skuIdFrom(req.params.skuId);
+        const { lines } = parse(skuAuditQuery, req.query, 'query');
+        return { status: 200, body: await auditSku(skuId, { lines }) };
       }),
     );
   }

@@ -100,7 +100,7 @@ async function main() {
       reservations,
       ledger: {
         summary: (sku, through) => summarizeLedger(db, sku, through),
-        lines: (sku) => readLedger(db, sku),
+        lines: (sku, last) => readLedger(db, sku, { last }),
       },
       ledgerThrough: () => readWatermark(db, checkpointName(inventoryAuditProjection.name)),
     })(id, { lines: false });

@@ -8,6 +8,7 @@ export async function readLedger(
   skuId: string,
   options: { last?: number } = {},
 ): Promise<LedgerLine[]> {
+  if (options.last === 0) return [];
   const query = db('inventory_audit')
     .where({ sku_id: skuId })
     .select('delta', 'reason', 'ref_id', 'at', 'position');

@@ -163,6 +163,21 @@ describe('the read side', () => {
       expect(totals.stocked).toBe(skuId === 'P1' ? 120 : 40);
       expect(available).toBe(totals.stocked - totals.reserved + totals.released);
       expect(ledger[0]).toMatchObject({ reason: 'RESTOCK', delta: totals.stocked });
+      expect(res.body.ledgerLines).toBe(ledger.length);
+      // The last lines only, for a SKU whose ledger is long.
+      const last = await t.http.get(`/v1/admin/skus/${skuId}/audit?lines=3`, { token: t.admin });
+      expect(last.body.ledger).toEqual(ledger.slice(-3));
+      expect(last.body).toMatchObject({ ledgerLines: ledger.length, totals, consistent: true });
+      const none = await t.http.get(`/v1/admin/skus/${skuId}/audit?lines=0`, { token: t.admin });
+      expect(none.body.ledger).toEqual([]);
+    }
+    for (const query of ['lines=-1', 'lines=x', 'lines=10000000', 'other=1']) {
+      const bad = await t.http.get(`/v1/admin/skus/P1/audit?${query}`, { token: t.admin });
+      expect({ query, status: bad.status, code: bad.body.error.code }).toEqual({
+        query,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
     }
     await t.redis.hincrby(`{${t.prefix}}:sku:P2`, 'available', 5);
     const planted = await t.http.get('/v1/admin/skus/P2/audit', { token: t.admin });
