@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventStore, RecordedEvent } from '../commands/ports';
 import { AppError } from '../domain/errors';
-import { partitionCheckpoint, readCheckpoints, setCheckpoint } from '../infra/db/checkpoints';
-import { partitionsKnown } from './watermark';
+import {
+  partitionCheckpoint,
+  readCheckpoints,
+  saveCheckpoint,
+  setCheckpoint,
+} from '../infra/db/checkpoints';
+import { markCheckpoint, partitionsKnown } from './watermark';
 import { holdNamedLock, lockHolder, type HeldLock } from '../infra/db/named-lock';
 import type { Logger } from '../infra/log';
 import { projectionsNamed } from './all';
@@ -206,6 +211,7 @@ export function createRebuilder(deps: {
         const partitions = partitionsKnown(await readCheckpoints(trx));
         for (const p of projections) {
           await setCheckpoint(trx, checkpointName(p.name), after);
+          await saveCheckpoint(trx, markCheckpoint(checkpointName(p.name)), after);
           for (const partition of partitions) {
             await setCheckpoint(trx, partitionCheckpoint(checkpointName(p.name), partition), after);
           }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import {
   partitionCheckpoints,
   readCheckpoints,
+  saveCheckpoints,
   RELAY_CHECKPOINT,
   type Checkpoint,
 } from '../infra/db/checkpoints';
@@ -46,7 +47,8 @@ function nextAfter(applied: bigint, published: Checkpoint): bigint {
  * checkpoint, lowered to just before that next event in every partition that is behind. Its
  * position is known when the relay's recent positions reach back to the applied one (a projector
  * a few batches behind); else the mark falls to the applied position itself, which is safe but
- * may be far back in a partition that had been quiet. Read in one statement, the checkpoints are
+ * may be far back in a partition that had been quiet, and a mark read before is kept instead
+ * (`markCheckpoint`). Read in one statement, the checkpoints are
  * one cut: the relay writes its own in one statement after Kafka acknowledged, and a projector
  * may only run ahead of it.
  *
@@ -61,19 +63,37 @@ export function watermarkOf(checkpoints: ReadonlyMap<string, Checkpoint>, name: 
     const before = nextAfter(done, published) - 1n;
     if (before < mark) mark = before;
   }
-  return mark;
+  const kept = checkpoints.get(markCheckpoint(name))?.position ?? 0n;
+  return mark > kept ? mark : kept;
 }
 
-/** The low-water marks of the named checkpoints (see `watermarkOf`), from one read. */
+/**
+ * The highest mark established for the checkpoint `name`. Every event through a mark stays
+ * applied (read models only gain rows, and a rebuild swaps in tables holding every event up to
+ * its end), so a mark once read holds for good, while a later reading may know less: a
+ * projector stopped while more than 32 events went to one of its partitions falls back to the
+ * applied position there. Kept, it never goes back.
+ */
+export const markCheckpoint = (name: string) => `${name}@mark`;
+
+/** The low-water marks of the named checkpoints (see `watermarkOf`), kept as they rise. */
 export async function readWatermarks(
   db: Knex,
   names: readonly string[],
 ): Promise<Map<string, bigint>> {
   const checkpoints = await readCheckpoints(db);
-  return new Map(names.map((name) => [name, watermarkOf(checkpoints, name)]));
+  const marks = new Map(names.map((name) => [name, watermarkOf(checkpoints, name)]));
+  const raised = new Map<string, bigint>();
+  for (const [name, mark] of marks) {
+    if (mark > (checkpoints.get(markCheckpoint(name))?.position ?? 0n)) {
+      raised.set(markCheckpoint(name), mark);
+    }
+  }
+  if (raised.size > 0) await saveCheckpoints(db, raised);
+  return marks;
 }
 
-/** The low-water mark of one checkpoint (see `watermarkOf`). */
+/** The low-water mark of one checkpoint (see `readWatermarks`). */
 export async function readWatermark(db: Knex, name: string): Promise<bigint> {
-  return watermarkOf(await readCheckpoints(db), name);
+  return (await readWatermarks(db, [name])).get(name)!;
 }
