@@ -64,8 +64,15 @@ export function makeSkuAudit(deps: {
     await atHead.through(undefined, () => null);
     const until = Date.now() + settleMs;
     for (;;) {
-      const hot = await deps.reservations.getSku(skuId);
-      const truth = await atHead.through(undefined, (fold) => fold.account(skuId));
+      // Redis read in the fold's own turn, just before it moves on: an audit waiting its turn
+      // behind others must not compare a Redis reading older than that wait.
+      const read = await atHead.through(
+        undefined,
+        (fold, hot) => ({ hot, account: fold.account(skuId) }),
+        () => deps.reservations.getSku(skuId),
+      );
+      const { hot } = read.value;
+      const truth = { value: read.value.account, position: read.position };
       const discrepancies = reconcileHot(truth.value, hot);
       if (discrepancies.length === 0 || Date.now() >= until) return { hot, truth, discrepancies };
       await new Promise((resolve) => setTimeout(resolve, LOOK_AGAIN_MS));

@@ -35,14 +35,20 @@ export function keptFold<F extends { add(event: RecordedEvent): void }>(
     }
   }
 
-  /** The fold through `target` (or the head), seen by `read`, with the position it reached. */
-  function through<T>(
+  /**
+   * The fold through `target` (or the head), seen by `read`, with the position it reached.
+   * `first`, when given, runs in the same turn just before the fold moves on, and `read` gets
+   * what it found: nothing another call does comes between the two.
+   */
+  function through<T, B = undefined>(
     target: bigint | undefined,
-    read: (fold: F) => T,
+    read: (fold: F, first: B) => T,
+    first?: () => Promise<B>,
   ): Promise<{ value: T; position: bigint }> {
     const run = turn.then(async () => {
+      const found = (first ? await first() : undefined) as B;
       await advance(target);
-      return { value: read(fold), position };
+      return { value: read(fold, found), position };
     });
     turn = run.catch(() => undefined);
     return run;
