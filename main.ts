@@ -13,8 +13,7 @@ import {
   MysqlOrderViews,
   ledgerSkuIds,
   parseMysqlUrl,
-  readLedger,
-  summarizeLedger,
+  ledgerReader,
 } from './infra/db';
 import { openEventStore } from './infra/eventstore';
 import { createKafka } from './infra/kafka';
@@ -50,12 +49,10 @@ import { countSagaTimers, every, startSaga } from './infra/saga';
 import { makeDashboard, orderFromStore, type Commands, type Dashboard } from './api';
 import { startRelay } from './infra/relay';
 import {
-  checkpointName,
   createRebuilder,
-  inventoryAuditProjection,
   PROJECTION_NAMES,
   projectionStatuses,
-  readWatermark,
+  readLedgerMark,
   startProjectors,
 } from './projections';
 
@@ -226,11 +223,8 @@ export async function startSystem(
       auditSku = makeSkuAudit({
         eventStore,
         reservations,
-        ledger: {
-          summary: (id, through) => summarizeLedger(db, id, through),
-          lines: (id, last) => readLedger(db, id, { last }),
-        },
-        ledgerThrough: () => readWatermark(db, checkpointName(inventoryAuditProjection.name)),
+        ledger: ledgerReader(db),
+        ledgerThrough: () => readLedgerMark(db),
       });
       const audit = auditSku;
       dashboard = makeDashboard({

@@ -6,6 +6,8 @@ import {
   RELAY_CHECKPOINT,
   type Checkpoint,
 } from '../infra/db/checkpoints';
+import { inventoryAuditProjection } from './inventory-audit';
+import { checkpointName } from './projector';
 
 const PARTITION = /.#(\d+)$/;
 
@@ -97,3 +99,7 @@ export async function readWatermarks(
 export async function readWatermark(db: Knex, name: string): Promise<bigint> {
   return (await readWatermarks(db, [name])).get(name)!;
 }
+
+/** The ledger's low-water mark: what the SKU audit compares the ledger through. */
+export const readLedgerMark = (db: Knex) =>
+  readWatermark(db, checkpointName(inventoryAuditProjection.name));

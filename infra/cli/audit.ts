@@ -7,11 +7,11 @@
  */
 import Redis from 'ioredis';
 import { makeSkuAudit } from '../../commands/audit-sku';
-import { checkpointName, inventoryAuditProjection, readWatermark } from '../../projections';
+import { readLedgerMark } from '../../projections';
 import { foldOrder, type OrderEvent } from '../../domain/order';
 import { orderStreamId } from '../../domain/order/events';
 import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../config/defaults';
-import { connectMysql, parseMysqlUrl, readLedger, requireDatabase, summarizeLedger } from '../db';
+import { connectMysql, ledgerReader, parseMysqlUrl, readLedger, requireDatabase } from '../db';
 import { openEventStore } from '../eventstore';
 import { RedisReservationStore } from '../redis';
 import { commandLine, UsageError } from './args';
@@ -98,11 +98,8 @@ async function main() {
     const audit = await makeSkuAudit({
       eventStore,
       reservations,
-      ledger: {
-        summary: (sku, through) => summarizeLedger(db, sku, through),
-        lines: (sku, last) => readLedger(db, sku, { last }),
-      },
-      ledgerThrough: () => readWatermark(db, checkpointName(inventoryAuditProjection.name)),
+      ledger: ledgerReader(db),
+      ledgerThrough: () => readLedgerMark(db),
     })(id, { lines: false });
     const es = audit.eventStore;
     const hot = audit.redis;

@@ -62,3 +62,9 @@ export async function summarizeLedger(
     highest,
   };
 }
+
+/** The ledger as the SKU audit reads it (commands/audit-sku.ts). */
+export const ledgerReader = (db: Knex) => ({
+  summary: (skuId: string, through: bigint) => summarizeLedger(db, skuId, through),
+  lines: (skuId: string, last?: number) => readLedger(db, skuId, { last }),
+});
