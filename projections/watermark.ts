@@ -91,7 +91,9 @@ export async function readWatermarks(
       raised.set(markCheckpoint(name), mark);
     }
   }
-  if (raised.size > 0) await saveCheckpoints(db, raised);
+  // Best effort: a reading whose mark is not kept (the write lost a lock wait, say) is still
+  // right, and the next reading keeps it.
+  if (raised.size > 0) await saveCheckpoints(db, raised).catch(() => undefined);
   return marks;
 }
 
