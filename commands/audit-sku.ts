@@ -32,8 +32,8 @@ export type LedgerSummary = {
  * - the ledger against the event store at the ledger's low-water mark, the position through
  *   which its projector has applied every event (lines after it are the projection lag, shown,
  *   not yet compared). Every event through a mark stays applied (read models only gain rows, and
- *   a rebuild swaps in tables holding every event up to its end), so the mark used never goes
- *   back, even when a reading of it is less precise than an earlier one;
+ *   a rebuild swaps in tables holding every event up to its end), so the mark never goes back
+ *   (projections/watermark.ts keeps it);
  * - the hot counter against the event store's head, read after it: Redis leads the events by
  *   the appends in flight and trails them by the sales being confirmed, for milliseconds, so a
  *   difference is looked at again for up to `settleMs` before it is reported.
@@ -56,7 +56,6 @@ export function makeSkuAudit(deps: {
   const atLedger = keptFold(deps.eventStore, skuAccountsFold);
   const atHead = keptFold(deps.eventStore, skuAccountsFold);
   const settleMs = deps.settleMs ?? HOT_SETTLE_MS;
-  let highestMark = 0n;
 
   async function hotAgainstEvents(skuId: string) {
     // A first call folds the whole store: done before the clock starts, else Redis, read before
@@ -79,18 +78,10 @@ export function makeSkuAudit(deps: {
     }
   }
 
-  /** The ledger's mark: read first, so that the ledger read after it holds at least that much. */
-  async function mark(): Promise<bigint> {
-    const [read, head] = await Promise.all([deps.ledgerThrough(), deps.eventStore.headPosition()]);
-    // A store emptier than a mark seen before was made anew (a test, a new deployment).
-    if (highestMark > head) highestMark = 0n;
-    if (read > highestMark) highestMark = read;
-    return highestMark;
-  }
-
   /** With `lines`, the answer's ledger holds only the last ones; with false, no ledger. */
   return async function auditSku(skuId: string, options: { lines?: number | false } = {}) {
-    const through = await mark();
+    // The ledger's mark first: the ledger read after it holds at least that much.
+    const through = await deps.ledgerThrough();
     const [summary, lines] = await Promise.all([
       deps.ledger.summary(skuId, through),
       options.lines === false ? undefined : deps.ledger.lines(skuId, options.lines),

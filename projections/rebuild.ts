@@ -2,13 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventStore, RecordedEvent } from '../commands/ports';
 import { AppError } from '../domain/errors';
-import {
-  partitionCheckpoint,
-  readCheckpoints,
-  saveCheckpoint,
-  setCheckpoint,
-} from '../infra/db/checkpoints';
-import { markCheckpoint, partitionsKnown } from './watermark';
+import { saveCheckpoint, setCheckpoint } from '../infra/db/checkpoints';
+import { markCheckpoint } from './watermark';
 import { holdNamedLock, lockHolder, type HeldLock } from '../infra/db/named-lock';
 import type { Logger } from '../infra/log';
 import { projectionsNamed } from './all';
@@ -207,14 +202,10 @@ export function createRebuilder(deps: {
             .map((p) => `${p.table} TO ${old(p.table)}, ${next(p.table)} TO ${p.table}`)
             .join(', ')}`,
         );
-        // The fresh tables hold every event through `after`, in every partition.
-        const partitions = partitionsKnown(await readCheckpoints(trx));
+        // The fresh tables hold every event through `after`: their low-water mark rises to it.
         for (const p of projections) {
           await setCheckpoint(trx, checkpointName(p.name), after);
           await saveCheckpoint(trx, markCheckpoint(checkpointName(p.name)), after);
-          for (const partition of partitions) {
-            await setCheckpoint(trx, partitionCheckpoint(checkpointName(p.name), partition), after);
-          }
         }
       } finally {
         for (const lock of locks) await releaseLock(trx, lock);

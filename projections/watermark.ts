@@ -9,18 +9,6 @@ import {
 import { inventoryAuditProjection } from './inventory-audit';
 import { checkpointName } from './projector';
 
-const PARTITION = /.#(\d+)$/;
-
-/** Every partition a checkpoint names: the relay's and the projections'. */
-export function partitionsKnown(checkpoints: ReadonlyMap<string, Checkpoint>): number[] {
-  const found = new Set<number>();
-  for (const key of checkpoints.keys()) {
-    const partition = PARTITION.exec(key)?.[1];
-    if (partition !== undefined) found.add(Number(partition));
-  }
-  return [...found].sort((a, b) => a - b);
-}
-
 /**
  * The first event a partition holds after `applied`, or a lower bound of it: the relay keeps the
  * last positions it sent to each partition (`recent`, a leading 0 while they go back to the

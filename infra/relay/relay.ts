@@ -143,23 +143,20 @@ export function startRelay(deps: RelayDeps) {
     await producer.send({ topic, acks: -1, messages: events.map(toEventMessage) });
     const last = events[events.length - 1]!.position;
     // With the positions each partition got: the projections' low-water marks need them.
-    const sent = new Map<number, bigint[]>();
-    for (const [position, partition] of placed)
-      sent.set(partition, [...(sent.get(partition) ?? []), position]);
-    const checkpoints = new Map([[name, last]]);
-    const lists = new Map<string, bigint[]>();
-    const kept = new Map<number, bigint[]>();
-    for (const [partition, positions] of sent) {
-      const before = recent.get(partition) ?? [0n];
-      const newer = positions.sort((a, b) => (a < b ? -1 : 1)).filter((p) => p > before.at(-1)!);
-      const list = [...before, ...newer].slice(-RECENT);
-      const key = partitionCheckpoint(name, partition);
-      checkpoints.set(key, list.at(-1)!);
-      lists.set(key, list);
-      kept.set(partition, list);
+    const lists = new Map<number, bigint[]>();
+    for (const [position, partition] of [...placed].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const list = lists.get(partition) ?? [...(recent.get(partition) ?? [0n])];
+      if (position > list.at(-1)!) list.push(position);
+      lists.set(partition, list);
     }
-    await saveCheckpoints(deps.db, checkpoints, lists);
-    for (const [partition, list] of kept) recent.set(partition, list);
+    const keyed = new Map<string, bigint[]>();
+    for (const [partition, list] of lists) {
+      keyed.set(partitionCheckpoint(name, partition), list.slice(-RECENT));
+    }
+    const positions = new Map([[name, last]]);
+    for (const [key, list] of keyed) positions.set(key, list.at(-1)!);
+    await saveCheckpoints(deps.db, positions, keyed);
+    for (const [partition, list] of lists) recent.set(partition, list.slice(-RECENT));
     status.published += events.length;
     status.lastPublishedAt = new Date();
     // One line per batch, naming the requests behind it: grep <requestId> finds the relay too.
