@@ -63,20 +63,25 @@ function queryParam<T extends z.ZodType>(schema: T, message: string) {
   return z.union([z.literal('').transform(() => undefined), schema], { error: message }).optional();
 }
 
-const LIMIT = 'must be a whole number from 1 to 100';
+/** A whole number from `min` to `max` given as text in a query string (empty: absent). */
+function wholeNumberParam(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return queryParam(
+    z
+      .string()
+      .regex(new RegExp(`^\\d{1,${String(max).length}}$`), message)
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max)),
+    message,
+  );
+}
+
 const CURSOR = 'is not a cursor this API gave';
 
 /** Query strings arrive as text: numbers are parsed here, and unknown parameters are refused. */
 export const listOrdersQuery = z.strictObject({
   status: queryParam(orderStatus, `must be one of ${orderStatus.options.join(', ')}`),
-  limit: queryParam(
-    z
-      .string()
-      .regex(/^\d{1,3}$/, LIMIT)
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(100)),
-    LIMIT,
-  ),
+  limit: wholeNumberParam(1, 100),
   cursor: queryParam(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, CURSOR), CURSOR),
 });
 
@@ -88,18 +93,7 @@ export const getOrderQuery = z.strictObject({
     .optional(),
 });
 
-const LINES = 'must be a whole number from 0 to 1000000';
-
-export const skuAuditQuery = z.strictObject({
-  lines: queryParam(
-    z
-      .string()
-      .regex(/^\d{1,7}$/, LINES)
-      .transform(Number)
-      .pipe(z.number().int().min(0).max(1_000_000)),
-    LINES,
-  ),
-});
+export const skuAuditQuery = z.strictObject({ lines: wholeNumberParam(0, 1_000_000) });
 
 /** Printable ASCII, 1-128 characters. */
 export const idempotencyKey = z
