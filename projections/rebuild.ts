@@ -219,12 +219,14 @@ export function createRebuilder(deps: {
   /** The job that answers a request: this process's, another's that covers it, or a new one. */
   async function begin(projections: string[]): Promise<RunningJob> {
     if (runningJob) return answer(runningJob, projections);
+    const asked = new Date();
     // The lock first, then the job: two processes asked at once answer one job between them.
-    const job = await claim(projections);
-    if (!job) {
-      const elsewhere = await jobElsewhere(2_000);
-      if (!elsewhere) throw refused();
-      return answer(elsewhere, projections);
+    let job = await claim(projections);
+    for (const deadline = Date.now() + 2_000; !job; job = await claim(projections)) {
+      const elsewhere = await jobElsewhere(0, { since: asked, covering: projections });
+      if (elsewhere) return answer(elsewhere, projections);
+      if (Date.now() >= deadline) throw refused();
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const { jobId } = job;
     runningJob = { jobId, projections };
@@ -242,16 +244,35 @@ export function createRebuilder(deps: {
    * taking the lock, so the row is waited for up to `waitMs`; a holder that has none is a process
    * of an older version.
    */
-  async function jobElsewhere(waitMs: number): Promise<RunningJob | null> {
+  async function jobElsewhere(
+    waitMs: number,
+    done?: { since: Date; covering: readonly string[] },
+  ): Promise<RunningJob | null> {
     for (const deadline = Date.now() + waitMs; ;) {
       const row = await runningRow();
-      if (row && (await alive(row))) {
-        return { jobId: row.job_id, projections: JSON.parse(row.projections) as string[] };
+      if (row && (await alive(row))) return jobOf(row);
+      // A job started since the request and already done covers it as well as a running one:
+      // with a small store, the other process may finish before this one looks.
+      const finished =
+        done &&
+        (await deps
+          .db('projection_jobs')
+          .where({ status: 'SUCCEEDED' })
+          .andWhere('created_at', '>=', done.since)
+          .orderBy('created_at', 'desc')
+          .first());
+      if (finished && done.covering.every((p) => jobOf(finished).projections.includes(p))) {
+        return jobOf(finished);
       }
       if (Date.now() >= deadline) return null;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+
+  const jobOf = (row: JobRow): RunningJob => ({
+    jobId: row.job_id,
+    projections: JSON.parse(row.projections) as string[],
+  });
 
   const runningRow = (): Promise<JobRow | undefined> =>
     deps.db('projection_jobs').where({ status: 'RUNNING' }).orderBy('created_at', 'desc').first();

@@ -321,6 +321,31 @@ describe('the projectors', () => {
     expect(await readModels(database.db)).toEqual(live);
   });
 
+  it('When the job of another process, started after the request, is already done when this one looks, then the request answers that job', async () => {
+    // The lock is held and no job is running: as when another process ran a small rebuild to
+    // its end between this one's failed claim and its look at the jobs.
+    const held = await rebuildLock();
+    const finished = '00000000-0000-4000-8000-0000000d0e01';
+    try {
+      const asking = rebuilder().start();
+      await new Promise((r) => setTimeout(r, 200));
+      const now = new Date();
+      await database.db('projection_jobs').insert({
+        job_id: finished,
+        projections: JSON.stringify(PROJECTIONS.map((p) => p.name)),
+        status: 'SUCCEEDED',
+        processed: 1,
+        total: 1,
+        created_at: now,
+        updated_at: now,
+      });
+      expect((await asking).jobId).toBe(finished);
+    } finally {
+      await held!.release();
+      await database.db('projection_jobs').where({ job_id: finished }).delete();
+    }
+  });
+
   it('When the process of a running job died, then the job reads FAILED and the next request runs a new one', async () => {
     const dead = '00000000-0000-4000-8000-0000000dead1';
     const quiet = '00000000-0000-4000-8000-0000000dead2';
