@@ -234,7 +234,7 @@ export async function startSystem(
         pendingReservations: () => hot.countReservations(),
         projections: () =>
           projectionStatuses({ db, eventStore, rebuilding: () => rebuilder.rebuilding() }),
-        audit: (skuId) => audit(skuId, { lines: false }),
+        audit: (skuId) => audit(skuId, { lines: false, explain: false }),
       });
       // A cancel, or an expiry a command found due: the sweeper releases it later.
       const endedNotReleased = (orderId: string, err: unknown) =>

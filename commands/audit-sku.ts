@@ -1,11 +1,14 @@
 import { NotFoundError } from '../domain/errors';
 import {
+  diffLedgerLines,
+  expectedLedgerLines,
   reconcileHot,
   reconcileLedger,
   skuAccountsFold,
   type Discrepancy,
   type LedgerLine,
   type LedgerTotals,
+  type LineDifference,
   type SkuAccount,
 } from '../domain/inventory';
 import { keptFold } from './kept-fold';
@@ -14,6 +17,10 @@ import type { EventStore, ReservationStore } from './ports';
 /** How long the hot counter is looked at again while it differs from the events. */
 export const HOT_SETTLE_MS = 1_000;
 const LOOK_AGAIN_MS = 50;
+/** How many differing ledger lines an audit names. */
+export const LINE_DIFFERENCES_NAMED = 20;
+/** The check of a ledger line after the store's last event: its figures are positions, not units. */
+export const LINE_AFTER_LAST_EVENT = 'line after the last event';
 
 /** A SKU's ledger summed up on both sides of a position (infra/db/ledger.ts). */
 export type LedgerSummary = {
@@ -49,6 +56,8 @@ export function makeSkuAudit(deps: {
     summary(skuId: string, through: bigint): Promise<LedgerSummary>;
     /** The SKU's lines in event order; with `last`, only the last ones. */
     lines(skuId: string, last?: number): Promise<LedgerLine[]>;
+    /** The SKU's lines up to a position. */
+    linesThrough(skuId: string, through: bigint): Promise<LedgerLine[]>;
   };
   ledgerThrough(): Promise<bigint>;
   settleMs?: number;
@@ -78,8 +87,29 @@ export function makeSkuAudit(deps: {
     }
   }
 
-  /** With `lines`, the answer's ledger holds only the last ones; with false, no ledger. */
-  return async function auditSku(skuId: string, options: { lines?: number | false } = {}) {
+  /**
+   * Where the ledger's totals disagree with the events at the mark, the lines that do: the
+   * store is read once more from its start to the mark, for this SKU's lines only.
+   */
+  async function differingLines(skuId: string, through: bigint) {
+    const [expected, actual] = await Promise.all([
+      keptFold(deps.eventStore, () => expectedLedgerLines(skuId)).through(through, (fold) =>
+        fold.lines(),
+      ),
+      deps.ledger.linesThrough(skuId, through),
+    ]);
+    return diffLedgerLines(expected.value, actual, LINE_DIFFERENCES_NAMED);
+  }
+
+  /**
+   * With `lines`, the answer's ledger holds only the last ones; with false, no ledger. With
+   * `explain` false, a ledger that disagrees is not gone through line by line (the dashboard's
+   * rounds, which audit every SKU every few seconds).
+   */
+  return async function auditSku(
+    skuId: string,
+    options: { lines?: number | false; explain?: boolean } = {},
+  ) {
     // The ledger's mark first: the ledger read after it holds at least that much.
     const through = await deps.ledgerThrough();
     const [summary, lines] = await Promise.all([
@@ -97,13 +127,15 @@ export function makeSkuAudit(deps: {
       truth.position === through
         ? truth
         : await atLedger.through(through, (fold) => fold.account(skuId));
-    const discrepancies: Discrepancy[] = [
-      ...reconcileLedger(atMark.value, summary.through),
-      ...head.discrepancies,
-    ];
+    const ledgerDiscrepancies = reconcileLedger(atMark.value, summary.through);
+    const discrepancies: Discrepancy[] = [...ledgerDiscrepancies, ...head.discrepancies];
+    let lineDifferences: { differences: LineDifference[]; total: number } | undefined;
+    if (ledgerDiscrepancies.length > 0 && options.explain !== false) {
+      lineDifferences = await differingLines(skuId, through);
+    }
     if (summary.highest !== null && summary.highest > truth.position) {
       discrepancies.push({
-        check: 'line after the last event',
+        check: LINE_AFTER_LAST_EVENT,
         source: 'ledger',
         expected: Number(truth.position),
         actual: Number(summary.highest),
@@ -124,6 +156,12 @@ export function makeSkuAudit(deps: {
       ledgerLines: summary.lines,
       consistent: discrepancies.length === 0,
       discrepancies,
+      ...(lineDifferences
+        ? {
+            lineDifferences: lineDifferences.differences,
+            lineDifferencesTotal: lineDifferences.total,
+          }
+        : {}),
     };
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { orderStatus } from '../http/schemas';
+import { LINE_DIFFERENCES_NAMED } from '../../commands/audit-sku';
 
 /**
  * The shapes of the answers, for the OpenAPI document only: the routes build their answers from
@@ -192,6 +193,27 @@ export const skuAudit = z.object({
         'counter with the event store at asOf.eventStore',
     ),
   discrepancies: z.array(z.record(z.string(), z.unknown())),
+  lineDifferences: z
+    .array(
+      z.object({
+        position: z.string().describe('the global position of the event the line records'),
+        reason: z.enum(['RESTOCK', 'RESERVE', 'RELEASE', 'SELL']),
+        refId: z.string(),
+        expected: z.number().int().describe('the delta the events call for; 0: no line'),
+        actual: z.number().int().describe('the delta in the ledger; 0: no line'),
+      }),
+    )
+    .optional()
+    .describe(
+      `only when the ledger disagrees with the event store: the first ${LINE_DIFFERENCES_NAMED} ` +
+        'lines through asOf.ledger that differ (missing, without an event, or other units), ' +
+        'in position order',
+    ),
+  lineDifferencesTotal: z
+    .number()
+    .int()
+    .optional()
+    .describe('with lineDifferences: how many lines differ in all'),
 });
 
 export const rebuildAccepted = z.object({ jobId: z.uuid() });

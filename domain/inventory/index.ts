@@ -1,3 +1,4 @@
 export * from './hot-inventory';
 export * from './reconcile';
 export * from './sku-accounts';
+export * from './ledger-lines';

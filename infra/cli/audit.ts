@@ -6,7 +6,7 @@
  * exist), so scripts can act on it.
  */
 import Redis from 'ioredis';
-import { makeSkuAudit } from '../../commands/audit-sku';
+import { LINE_AFTER_LAST_EVENT, makeSkuAudit } from '../../commands/audit-sku';
 import { readLedgerMark } from '../../projections';
 import { foldOrder, type OrderEvent } from '../../domain/order';
 import { orderStreamId } from '../../domain/order/events';
@@ -154,11 +154,33 @@ async function main() {
             d.source,
             d.expected,
             d.actual,
-            d.actual - d.expected,
+            // That check's figures are positions (the store's last event, the line's).
+            d.check === LINE_AFTER_LAST_EVENT ? '' : d.actual - d.expected,
           ]),
         ),
       );
       process.exitCode = 1;
+    }
+    if (audit.lineDifferences) {
+      const named = audit.lineDifferences.length;
+      out(
+        `\nledger lines that differ from the events through position ${asOf.ledger}` +
+          ((audit.lineDifferencesTotal ?? named) > named
+            ? ` (the first ${named} of ${audit.lineDifferencesTotal}):`
+            : ':'),
+      );
+      out(
+        table(
+          ['position', 'reason', 'ref', 'events call for', 'ledger has'],
+          audit.lineDifferences.map((d) => [
+            d.position,
+            d.reason,
+            d.refId,
+            d.expected === 0 ? 'no line' : d.expected,
+            d.actual === 0 ? 'no line' : d.actual,
+          ]),
+        ),
+      );
     }
     const shown = await readLedger(db, id, { last: 30 });
     out(

@@ -2,16 +2,20 @@ import type { Knex } from 'knex';
 import type { LedgerSummary } from '../../commands/audit-sku';
 import { ledgerTotals, type LedgerLine, type LedgerReason } from '../../domain/inventory';
 
-/** A SKU's lines of the `inventory_audit` read model, in event order; with `last`, only the last ones. */
+/**
+ * A SKU's lines of the `inventory_audit` read model, in event order; with `last`, only the last
+ * ones; with `through`, only those up to that position.
+ */
 export async function readLedger(
   db: Knex,
   skuId: string,
-  options: { last?: number } = {},
+  options: { last?: number; through?: bigint } = {},
 ): Promise<LedgerLine[]> {
   if (options.last === 0) return [];
   const query = db('inventory_audit')
     .where({ sku_id: skuId })
     .select('delta', 'reason', 'ref_id', 'at', 'position');
+  if (options.through !== undefined) query.where('position', '<=', options.through.toString());
   const rows =
     options.last === undefined
       ? await query.orderBy(['position', 'reason'])
@@ -67,4 +71,5 @@ export async function summarizeLedger(
 export const ledgerReader = (db: Knex) => ({
   summary: (skuId: string, through: bigint) => summarizeLedger(db, skuId, through),
   lines: (skuId: string, last?: number) => readLedger(db, skuId, { last }),
+  linesThrough: (skuId: string, through: bigint) => readLedger(db, skuId, { through }),
 });

@@ -144,6 +144,17 @@ describe('the low-water mark of a projection', () => {
     ]);
     const [missing] = planted.discrepancies;
     expect(missing.expected - missing.actual).toBe(-Number(early.delta));
+    // And the line is named: its event's position, its order and its units.
+    expect(planted.lineDifferences).toEqual([
+      {
+        position: String(early.position),
+        reason: 'RESERVE',
+        refId: early.ref_id,
+        expected: Number(early.delta),
+        actual: 0,
+      },
+    ]);
+    expect(planted.lineDifferencesTotal).toBe(1);
     await t.database.db('inventory_audit').insert(early);
 
     gate.closed = false;
@@ -153,6 +164,7 @@ describe('the low-water mark of a projection', () => {
     expect(after).toMatchObject({ position: String(head), lagMs: 0, status: 'LIVE' });
     const quiet = await audit();
     expect(quiet).toMatchObject({ consistent: true, discrepancies: [] });
+    expect(quiet).not.toHaveProperty('lineDifferences');
     expect(quiet.asOf).toEqual({
       eventStore: String(head),
       ledger: String(head),

@@ -198,6 +198,40 @@ describe('the read side', () => {
     const healed = await auditCli(['sku', 'P2']);
     expect(healed.status).toBe(0);
     expect(healed.stdout).toContain('SKU P2: consistent');
+    // A ledger line changed by hand: the audit names it, in the answer and in the terminal.
+    const line = await t.database
+      .db('inventory_audit')
+      .where({ sku_id: 'P1', reason: 'RESERVE' })
+      .orderBy('position')
+      .first();
+    await t.database
+      .db('inventory_audit')
+      .where({ id: line.id })
+      .update({ delta: line.delta - 1 });
+    const changed = await t.http.get('/v1/admin/skus/P1/audit?lines=0', { token: t.admin });
+    expect(changed.body.consistent).toBe(false);
+    expect(changed.body.lineDifferences).toEqual([
+      {
+        position: String(line.position),
+        reason: 'RESERVE',
+        refId: line.ref_id,
+        expected: line.delta,
+        actual: line.delta - 1,
+      },
+    ]);
+    expect(changed.body.lineDifferencesTotal).toBe(1);
+    const named = await auditCli(['sku', 'P1']);
+    expect(named.status).toBe(1);
+    expect(named.stdout).toMatch(
+      new RegExp(
+        `ledger lines that differ from the events through position \\d+:\\n.*\\n.*\\n` +
+          `${line.position}\\s+RESERVE\\s+${line.ref_id}\\s+${line.delta}\\s+${line.delta - 1}\\n`,
+      ),
+    );
+    await t.database.db('inventory_audit').where({ id: line.id }).update({ delta: line.delta });
+    expect((await t.http.get('/v1/admin/skus/P1/audit', { token: t.admin })).body).toMatchObject({
+      consistent: true,
+    });
     const order = await auditCli(['order', orders[0]!.orderId]);
     expect(order.status).toBe(0);
     expect(order.stdout).toMatch(/0\s+\d+\s+OrderPlaced/);
