@@ -138,15 +138,21 @@ export function createRebuilder(deps: {
   async function runClaimed(job: Claimed, onProgress: (p: Progress) => void): Promise<void> {
     const { jobId } = job;
     let lastWrite = 0;
+    let last: Progress = { processed: 0, total: 0 };
+    // Saved one after another, so that no late one overwrites the end.
+    let saving = Promise.resolve();
     try {
       await rebuild(projectionsNamed(job.projections), (p) => {
         onProgress(p);
+        last = p;
         if (Date.now() - lastWrite < 250) return;
         lastWrite = Date.now();
-        update(jobId, p).catch((e) => log.warn({ err: e }, 'job progress not saved'));
+        saving = saving
+          .then(() => update(jobId, p))
+          .catch((e) => log.warn({ err: e }, 'job progress not saved'));
       });
-      const head = Number(await deps.eventStore.headPosition());
-      await update(jobId, { status: 'SUCCEEDED', processed: head, total: head });
+      await saving;
+      await update(jobId, { status: 'SUCCEEDED', ...last });
     } catch (error) {
       await update(jobId, { status: 'FAILED', error: String((error as Error).message) }).catch(
         (e) => log.warn({ err: e }, 'job end not saved'),
@@ -170,10 +176,17 @@ export function createRebuilder(deps: {
       await deps.db.raw(`DROP TABLE IF EXISTS ${next(p.table)}, ${old(p.table)}`);
       await deps.db.raw(`CREATE TABLE ${next(p.table)} LIKE ${p.table}`);
     }
-    const total = Number(await deps.eventStore.headPosition());
+    const head = await deps.eventStore.headPosition();
     let processed = 0;
     let after = 0n;
     const read = () => deps.eventStore.readAll({ after, maxCount: PAGE });
+    // Positions are not counts on every store (EventStoreDB's are byte offsets): the total is
+    // the events read so far, scaled by how far through the head's position they reached.
+    const progress = (): Progress => {
+      const total =
+        after === 0n || after >= head ? processed : Number((BigInt(processed) * head) / after);
+      return { processed, total: Math.max(total, processed) };
+    };
     /** Writes a page; with `prefetch`, reads the next one meanwhile. */
     const write = async (page: RecordedEvent[], prefetch = false) => {
       if (page.length === 0) return [];
@@ -183,7 +196,7 @@ export function createRebuilder(deps: {
         applyPage(projections, page),
       ]);
       processed += page.length;
-      onProgress({ processed, total: Math.max(total, processed) });
+      onProgress(progress());
       return following;
     };
     // The bulk: the next page is read while this one is written.
@@ -212,7 +225,7 @@ export function createRebuilder(deps: {
       }
     });
     for (const p of projections) await deps.db.raw(`DROP TABLE IF EXISTS ${old(p.table)}`);
-    onProgress({ processed, total: Math.max(total, processed) });
+    onProgress({ processed, total: processed });
     log.info({ projections: projections.map((p) => p.name), processed }, 'rebuild swapped in');
   }
 

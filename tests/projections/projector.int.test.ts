@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { RecordedEvent } from '../../commands/ports';
+import type { EventStore, RecordedEvent } from '../../commands/ports';
 import { MysqlEventStore } from '../../infra/eventstore';
 import { ensureTopics, toEventMessage } from '../../infra/kafka';
 import { holdNamedLock } from '../../infra/db/named-lock';
@@ -491,5 +491,39 @@ describe('the projectors', () => {
     }
     expect(await one.job(jobId)).toMatchObject({ status: 'SUCCEEDED', projections: ['payments'] });
     expect(await one.rebuilding()).toEqual([]);
+  });
+
+  it('When the store’s positions are not counts (EventStoreDB’s are byte offsets), then a rebuild counts events, and its total is the events, not the head’s position', async () => {
+    // The same store, its positions spread out as EventStoreDB's commit positions are.
+    const SPREAD = 977n;
+    const spread: EventStore = Object.assign(Object.create(store) as EventStore, {
+      headPosition: async () => (await store.headPosition()) * SPREAD,
+      readAll: async (options: { after: bigint; maxCount: number }) =>
+        (await store.readAll({ ...options, after: options.after / SPREAD })).map((e) => ({
+          ...e,
+          position: e.position * SPREAD,
+        })),
+    });
+    const { n } = (await database.db('es_events').count({ n: '*' }).first()) as { n: number };
+    const seen: { processed: number; total: number }[] = [];
+    const one = createRebuilder({
+      eventStore: spread,
+      db: database.db,
+      database: database.target.database,
+      logger,
+    });
+    await one.run(['payments'], (p) => seen.push({ ...p }));
+    expect(seen.length).toBeGreaterThan(0);
+    for (const p of seen) expect(p.total).toBeLessThanOrEqual(Number(n));
+    expect(seen.at(-1)).toEqual({ processed: Number(n), total: Number(n) });
+    const { job_id: jobId } = await database
+      .db('projection_jobs')
+      .orderBy('created_at', 'desc')
+      .first();
+    expect(await one.job(jobId)).toMatchObject({
+      status: 'SUCCEEDED',
+      processed: Number(n),
+      total: Number(n),
+    });
   });
 });
