@@ -19,14 +19,28 @@ type Flags<O extends ParseArgsOptionsConfig> = ReturnType<
 
 /**
  * The flags of `argv` as node's parseArgs reads them, strictly: an unknown flag, a flag without
- * its value or a stray argument is a UsageError.
+ * its value, a flag given twice (unless it takes several) or a stray argument is a UsageError.
  */
 export function parseFlags<const O extends ParseArgsOptionsConfig>(
   argv: string[],
   options: O,
 ): Flags<O> {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({
+      args: argv,
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
+    const seen = new Set<string>();
+    for (const token of parsed.tokens) {
+      if (token.kind !== 'option' || options[token.name]?.multiple) continue;
+      // Else the last one would win without a word: `--buyers 10 --buyers 20` runs with 20.
+      if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
+      seen.add(token.name);
+    }
+    return parsed.values as Flags<O>;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
@@ -41,10 +55,13 @@ export function asksForHelp(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }
 
-/** `text` given for `--flag` as a whole number from `min` to `max`, else a UsageError. */
+/**
+ * `text` given for `--flag` as a whole number from `min` to `max`, in decimal digits only (not
+ * `1e3`, `0x10`, `+5` or ` 7`, which Number() reads), else a UsageError.
+ */
 export function wholeNumber(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
     throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, not '${text}'`);
   }
   return n;

@@ -13,6 +13,12 @@ const OPTIONS = {
 } as const;
 
 describe('command-line flags', () => {
+  it('When a flag that takes several values is given again, then each is kept', () => {
+    expect(
+      parseFlags(['--name', 'a', '--name', 'b'], { name: { type: 'string', multiple: true } }),
+    ).toEqual({ name: ['a', 'b'] });
+  });
+
   it('When flags are given, then they are read over their defaults', () => {
     expect(parseFlags([], OPTIONS)).toEqual({ seconds: '5', publish: false });
     expect(parseFlags(['--seconds', '9', '--publish'], OPTIONS)).toEqual({
@@ -26,6 +32,8 @@ describe('command-line flags', () => {
     [['--seconds'], /argument missing/],
     [['9'], /Unexpected argument '9'/],
     [['--publish=yes'], /does not take an argument/],
+    [['--seconds', '9', '--seconds', '10'], /--seconds is given more than once/],
+    [['--publish', '--publish'], /--publish is given more than once/],
   ])('When %j is given, then it is a usage error naming it', (argv, message) => {
     expect(() => parseFlags(argv, OPTIONS)).toThrow(UsageError);
     expect(() => parseFlags(argv, OPTIONS)).toThrow(message);
@@ -52,6 +60,12 @@ describe('command-line values', () => {
     ['', /not ''/],
     [' ', /not ' '/],
     ['six', /not 'six'/],
+    ['1e1', /not '1e1'/],
+    ['0x10', /not '0x10'/],
+    ['0b11', /not '0b11'/],
+    ['+5', /not '\+5'/],
+    [' 7', /not ' 7'/],
+    ['-0', /not '-0'/],
   ])('When --rounds is %j, then it is refused, naming the flag and the range', (text, message) => {
     expect(() => wholeNumber('rounds', text, 1, 100)).toThrow(UsageError);
     expect(() => wholeNumber('rounds', text, 1, 100)).toThrow(message);
