@@ -20,6 +20,7 @@ import { seckillCase } from './cases/seckill';
 import { renderReport } from './report/html';
 import { screenshotReport } from './report/screenshot';
 import { describeServers, serverSettings } from './support/servers';
+import { stopRunningTargets } from './support/targets';
 import { markdown } from './support/table';
 import type { BenchReport, BenchResult } from './support/types';
 
@@ -100,7 +101,20 @@ async function main() {
   }
 }
 
+// Ctrl-C (which reaches every process of the group, npm's included, some twice): the servers
+// are stopped and the run's Redis keys dropped before the bench ends.
+let interrupted = false;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (interrupted) return;
+  interrupted = true;
+  console.log(`\ninterrupted (${signal}): stopping the servers`);
+  void stopRunningTargets().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 main().catch((error) => {
+  if (interrupted) return;
   console.error(error);
   process.exitCode = 1;
 });

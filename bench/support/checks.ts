@@ -73,7 +73,7 @@ export async function checkSystem(
   checks.push({
     target: 'system',
     name: 'every 201 is an OrderPlaced event',
-    detail: `${answered} answered 201, ${events!.n} OrderPlaced events (more events than 201s: the requests autocannon left in flight when it stopped)`,
+    detail: `${answered} answered 201 (warm-ups included), ${events!.n} OrderPlaced events (more events than 201s: the requests autocannon left in flight when it stopped)`,
     ok: Number(events!.n) >= answered,
   });
   return checks;
@@ -114,7 +114,7 @@ export async function checkNaive(db: Knex, skus: BenchSku[], answered: number): 
   checks.push({
     target: 'naive',
     name: 'every 201 is an order row',
-    detail: `${answered} answered 201, ${orders!.n} order rows (more rows: requests left in flight)`,
+    detail: `${answered} answered 201 (warm-ups included), ${orders!.n} order rows (more rows: requests left in flight)`,
     ok: Number(orders!.n) >= answered,
   });
   return checks;

@@ -101,5 +101,11 @@ export function markdown(result: BenchResult): string {
     row(['---', '---:', '---:', '---']),
     ...result.verdicts.map((v) => row([v.name, v.goal, v.measured, v.met ? 'met' : '**not met**'])),
   ];
-  return `### ${result.title}\n\n${runs.join('\n')}\n\n${verdicts.join('\n')}\n`;
+  const checks = result.checks.map(
+    (c) => `- ${c.ok ? 'ok' : '**FAILED**'} ${c.target} ${c.name}: ${c.detail}`,
+  );
+  return (
+    `### ${result.title}\n\n${runs.join('\n')}\n\nstore checks:\n\n${checks.join('\n')}\n\n` +
+    `${verdicts.join('\n')}\n`
+  );
 }

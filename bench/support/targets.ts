@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
 import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../../infra/config/defaults';
@@ -72,9 +71,16 @@ export async function listSkus(url: string, skus: BenchSku[]) {
   }
 }
 
+/**
+ * The system's Redis prefix: one name, like its database, so that what an interrupted run left
+ * (reservations without an expiry, idempotency records of a day) goes with the next run.
+ */
+const SYSTEM_PREFIX = 'bench-orders';
+
 async function startSystem(skus: BenchSku[]) {
   const db = await freshDatabase('bench_orders');
-  const redisPrefix = `bench-${randomBytes(3).toString('hex')}`;
+  const redisPrefix = SYSTEM_PREFIX;
+  await dropRedisKeys(redisPrefix);
   const server = await startServer(
     'system',
     'main.ts',
@@ -106,20 +112,32 @@ async function startNaive(skus: BenchSku[]) {
   return { server, db };
 }
 
-/** Fresh stores (databases `bench_orders`, `bench_naive`, a `bench-*` Redis prefix) and servers. */
+const running = new Set<Targets>();
+
+/** Stops the servers of every case still running and drops their Redis keys: on Ctrl-C. */
+export async function stopRunningTargets(): Promise<void> {
+  await Promise.all([...running].map((t) => t.stop()));
+}
+
+/** Fresh stores (databases `bench_orders`, `bench_naive`, Redis prefix `bench-orders`) and servers. */
 export async function startTargets(
   which: readonly ('system' | 'naive' | 'bare')[],
   skus: BenchSku[],
 ): Promise<Targets> {
   const servers: Server[] = [];
   const dbs: Knex[] = [];
+  let stopped: Promise<void> | undefined;
   const targets: Targets = {
-    stop: async () => {
-      await Promise.all(servers.map((s) => s.stop()));
-      await Promise.all(dbs.map((db) => db.destroy()));
-      if (targets.system) await dropRedisKeys(targets.system.redisPrefix);
-    },
+    // Once, whoever asks first: the case when it ends, or a signal (stopRunningTargets).
+    stop: () =>
+      (stopped ??= (async () => {
+        await Promise.all(servers.map((s) => s.stop()));
+        await Promise.all(dbs.map((db) => db.destroy()));
+        if (targets.system) await dropRedisKeys(targets.system.redisPrefix);
+        running.delete(targets);
+      })()),
   };
+  running.add(targets);
   try {
     if (which.includes('system')) {
       const { server, db, redisPrefix } = await startSystem(skus);
