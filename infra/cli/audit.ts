@@ -55,11 +55,8 @@ async function main() {
   try {
     if (what === 'order') {
       const events = await eventStore.readStream(orderStreamId(id));
-      if (events.length === 0) {
-        out(`no order ${id}`);
-        process.exitCode = 1;
-        return;
-      }
+      // Worded and reported as a missing SKU is: "audit failed: no order X", exit code 1.
+      if (events.length === 0) throw new Error(`no order ${id}`);
       out(`order ${id}: ${events.length} events\n`);
       out(
         table(

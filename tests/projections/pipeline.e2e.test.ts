@@ -238,6 +238,17 @@ describe('the read side', () => {
     // Where the events leave the order, with each payment attempt's status.
     expect(order.stdout).toMatch(/\nnow (PENDING|CONFIRMED|EXPIRED|CANCELLED): \d+ x P[12]/);
     expect((await t.http.get('/v1/admin/skus/NOPE/audit', { token: t.admin })).status).toBe(404);
+    // What does not exist is said the same way for an order and a SKU.
+    const missing = '0190a6f0-0000-7000-8000-000000000000';
+    expect(await auditCli(['order', missing])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `audit failed: no order ${missing}\n`,
+    });
+    expect(await auditCli(['sku', 'NOPE'])).toMatchObject({
+      status: 1,
+      stderr: 'audit failed: no SKU NOPE\n',
+    });
   });
 
   it('When a rebuild names an unknown projection, or a job does not exist, then 400 and 404', async () => {
@@ -260,7 +271,9 @@ describe('the read side', () => {
    * Runs the audit CLI without blocking this process: the service under test lives in it, and a
    * blocked event loop lets keep-alive sockets time out under the client's feet.
    */
-  function auditCli(args: string[]): Promise<{ status: number | null; stdout: string }> {
+  function auditCli(
+    args: string[],
+  ): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
       execFile(
         join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'),
@@ -270,7 +283,8 @@ describe('the read side', () => {
           env: { ...process.env, MYSQL_URL: t.database.url, REDIS_KEY_PREFIX: t.prefix },
           encoding: 'utf8',
         },
-        (error, stdout) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout }),
+        (error, stdout, stderr) =>
+          resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
   }
