@@ -24,18 +24,40 @@ export function planFor(random: number): Plan {
   return 'abandon';
 }
 
+/**
+ * How an accepted order ended, as the buyer and the payment provider saw it: every accepted
+ * order has exactly one.
+ */
+export type Outcome =
+  | 'paid'
+  | 'paidAfterFailure'
+  | 'refunded'
+  | 'expiredBeforePaying'
+  | 'cancelled'
+  | 'expiredBeforeCancel'
+  | 'abandoned'
+  | 'unexpected';
+
+const OUTCOMES: Outcome[] = [
+  'paid',
+  'paidAfterFailure',
+  'refunded',
+  'expiredBeforePaying',
+  'cancelled',
+  'expiredBeforeCancel',
+  'abandoned',
+  'unexpected',
+];
+
 export type Tally = {
   attempts: number;
   accepted: number;
   soldOut: number;
   limited: number;
   failed: number;
-  paid: number;
-  retriedThenPaid: number;
+  /** Accepted orders by how they ended. */
+  outcomes: Record<Outcome, number>;
   duplicateCallbacks: number;
-  refunded: number;
-  cancelled: number;
-  abandoned: number;
   latenciesMs: number[];
 };
 
@@ -45,12 +67,8 @@ export const emptyTally = (): Tally => ({
   soldOut: 0,
   limited: 0,
   failed: 0,
-  paid: 0,
-  retriedThenPaid: 0,
+  outcomes: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>,
   duplicateCallbacks: 0,
-  refunded: 0,
-  cancelled: 0,
-  abandoned: 0,
   latenciesMs: [],
 });
 
@@ -93,8 +111,11 @@ export function makeBuyer(deps: {
     return { res: await callback(sent), sent };
   };
 
-  /** Tries to buy; answers the accepted order, or null. */
-  async function buy(userId: string): Promise<{ order: Order; token: string } | null> {
+  /** Tries to buy; answers the accepted order, or null. `key` is the Idempotency-Key. */
+  async function buy(
+    userId: string,
+    key = `demo-${userId}`,
+  ): Promise<{ order: Order; token: string } | null> {
     const token = deps.token(userId);
     tally.attempts += 1;
     const started = performance.now();
@@ -103,7 +124,7 @@ export function makeBuyer(deps: {
       res = await http.post(
         '/v1/orders',
         { items: [{ skuId: deps.skuId, quantity: 1 }] },
-        { token, headers: { 'idempotency-key': `demo-${userId}` } },
+        { token, headers: { 'idempotency-key': key } },
       );
     } catch {
       tally.failed += 1;
@@ -120,34 +141,53 @@ export function makeBuyer(deps: {
     return null;
   }
 
-  /** Carries out the plan for an accepted order. */
-  async function follow(plan: Plan, order: Order, token: string) {
+  /** Carries out the plan for an accepted order, and counts how the order ended. */
+  async function follow(plan: Plan, order: Order, token: string): Promise<void> {
+    let outcome: Outcome;
+    try {
+      outcome = await carryOut(plan, order, token);
+    } catch {
+      outcome = 'unexpected';
+    }
+    tally.outcomes[outcome] += 1;
+  }
+
+  /** What a payment's answers say of the order: paid, refunded (too late) or expired before. */
+  const paid = (res: Response, paidOutcome: Outcome): Outcome => {
+    if (res.body?.orderStatus === 'CONFIRMED' && res.body?.paymentStatus === 'COMPLETED') {
+      return paidOutcome;
+    }
+    if (res.body?.paymentStatus === 'REFUNDED') return 'refunded';
+    if (res.body?.error?.details?.status === 'EXPIRED') return 'expiredBeforePaying';
+    return 'unexpected';
+  };
+
+  async function carryOut(plan: Plan, order: Order, token: string): Promise<Outcome> {
     const tx = `tx-${order.orderId}`;
     switch (plan) {
       case 'pay':
       case 'pay-twice-delivered': {
         const { res, sent } = await pay(order, token, 'SUCCEEDED', tx);
-        if (res.body?.orderStatus === 'CONFIRMED') tally.paid += 1;
         if (plan === 'pay-twice-delivered' && sent) {
           // The provider delivers the same callback again: applied once, answered the same.
           const again = await callback(sent);
           if (again.status === 200 && again.body?.orderStatus === res.body?.orderStatus)
             tally.duplicateCallbacks += 1;
         }
-        return;
+        return paid(res, 'paid');
       }
       case 'fail-then-retry': {
-        await pay(order, token, 'FAILED', `declined-${order.orderId}`);
+        const failed = await pay(order, token, 'FAILED', `declined-${order.orderId}`);
+        if (!failed.sent) return paid(failed.res, 'paidAfterFailure');
         const { res } = await pay(order, token, 'SUCCEEDED', tx);
-        if (res.body?.orderStatus === 'CONFIRMED') tally.retriedThenPaid += 1;
-        return;
+        return paid(res, 'paidAfterFailure');
       }
       case 'pay-late': {
         // Starts paying in time; the provider's success arrives after the order expired.
         const attempt = await http.post(`/v1/orders/${order.orderId}/payments`, undefined, {
           token,
         });
-        if (attempt.status !== 201) return;
+        if (attempt.status !== 201) return paid(attempt, 'paid');
         await waitForStatus(order.orderId, token, 'EXPIRED', Date.parse(order.expiresAt) + 30_000);
         const res = await callback({
           paymentId: attempt.body.paymentId,
@@ -157,17 +197,16 @@ export function makeBuyer(deps: {
           amount: order.total,
           currency: order.currency,
         });
-        if (res.body?.paymentStatus === 'REFUNDED') tally.refunded += 1;
-        return;
+        return paid(res, 'paid');
       }
       case 'cancel': {
         const res = await http.post(`/v1/orders/${order.orderId}/cancel`, undefined, { token });
-        if (res.status === 200) tally.cancelled += 1;
-        return;
+        if (res.status === 200) return 'cancelled';
+        if (res.body?.error?.details?.status === 'EXPIRED') return 'expiredBeforeCancel';
+        return 'unexpected';
       }
       case 'abandon':
-        tally.abandoned += 1;
-        return;
+        return 'abandoned';
     }
   }
 

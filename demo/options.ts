@@ -1,4 +1,4 @@
-import { parseFlags, wholeNumber } from '../infra/cli/args';
+import { parseFlags, UsageError, wholeNumber } from '../infra/cli/args';
 
 export type DemoOptions = {
   buyers: number;
@@ -7,7 +7,13 @@ export type DemoOptions = {
   ttlSeconds: number;
   concurrency: number;
   port: number;
+  /** The database the sale is made in: dropped and made again at the start. */
+  database: string;
+  /** The Redis key prefix of the sale: its keys are dropped at the start. */
+  redisPrefix: string;
 };
+
+type Counts = Omit<DemoOptions, 'database' | 'redisPrefix'>;
 
 const DEFAULTS: DemoOptions = {
   buyers: 3_000,
@@ -16,9 +22,11 @@ const DEFAULTS: DemoOptions = {
   ttlSeconds: 10,
   concurrency: 200,
   port: 3100,
+  database: 'flashsale_demo',
+  redisPrefix: 'demo',
 };
 
-const RANGES: Record<keyof DemoOptions, [number, number]> = {
+const RANGES: Record<keyof Counts, [number, number]> = {
   buyers: [1, 1_000_000],
   stock: [1, 10_000_000],
   perUserLimit: [1, 100],
@@ -33,9 +41,13 @@ export const USAGE = `npm run demo [-- options]
   --per-user-limit N                                         (default ${DEFAULTS.perUserLimit})
   --ttl SECONDS     how long an unpaid order holds its stock (default ${DEFAULTS.ttlSeconds})
   --concurrency N   requests in flight, and connections      (default ${DEFAULTS.concurrency})
-  --port N          the API's port                           (default ${DEFAULTS.port})`;
+  --port N          the API's port                           (default ${DEFAULTS.port})
+  --database NAME   the MySQL database of the sale, dropped and made again
+                                                             (default ${DEFAULTS.database})
+  --redis-prefix P  the Redis key prefix of the sale, its keys dropped first
+                                                             (default ${DEFAULTS.redisPrefix})`;
 
-const FLAGS: Record<string, keyof DemoOptions> = {
+const COUNTS: Record<string, keyof Counts> = {
   buyers: 'buyers',
   stock: 'stock',
   'per-user-limit': 'perUserLimit',
@@ -44,16 +56,37 @@ const FLAGS: Record<string, keyof DemoOptions> = {
   port: 'port',
 };
 
+/** Names the demo drops and makes again: letters, digits and underscores (and - in a prefix). */
+const NAMES = {
+  database: /^[A-Za-z0-9_]{1,64}$/,
+  'redis-prefix': /^[A-Za-z0-9_-]{1,32}$/,
+} as const;
+
 /** The demo's flags, validated: a bad value is a UsageError naming the flag. */
 export function parseDemoOptions(argv: string[]): DemoOptions {
   const values: Record<string, string | undefined> = parseFlags(
     argv,
-    Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+    Object.fromEntries(
+      [...Object.keys(COUNTS), ...Object.keys(NAMES)].map((flag) => [
+        flag,
+        { type: 'string' as const },
+      ]),
+    ),
   );
   const options = { ...DEFAULTS };
-  for (const [flag, key] of Object.entries(FLAGS)) {
+  for (const [flag, key] of Object.entries(COUNTS)) {
     const given = values[flag];
     if (given !== undefined) options[key] = wholeNumber(flag, given, ...RANGES[key]);
+  }
+  for (const [flag, pattern] of Object.entries(NAMES)) {
+    const given = values[flag];
+    if (given === undefined) continue;
+    if (!pattern.test(given)) {
+      throw new UsageError(
+        `--${flag} takes up to ${flag === 'database' ? '64 letters, digits and _' : '32 letters, digits, _ and -'}, not '${given}'`,
+      );
+    }
+    options[flag === 'database' ? 'database' : 'redisPrefix'] = given;
   }
   return options;
 }

@@ -1,4 +1,4 @@
-import type { Tally } from './buyer';
+import type { Outcome, Tally } from './buyer';
 import { quantile, type Bucket } from './service-latency';
 import type { Verification } from './verify';
 
@@ -22,7 +22,7 @@ export function progressLine(
 ) {
   return (
     `${seconds.toFixed(0).padStart(3)}s  attempts ${n(tally.attempts)}  accepted ${n(tally.accepted)}  ` +
-    `sold out ${n(tally.soldOut)}  paid ${n(tally.paid + tally.retriedThenPaid)}  ` +
+    `sold out ${n(tally.soldOut)}  paid ${n(tally.outcomes.paid + tally.outcomes.paidAfterFailure)}  ` +
     `expired ${n(store.expired)}  refunded ${n(store.refunded)}  stock left ${stockLeft}  ` +
     `projection lag ${lagMs} ms`
   );
@@ -52,9 +52,8 @@ export function finalReport(input: {
     `    (timed by the demo's own client, --concurrency buyers in flight over as many connections,`,
     `    on cores it shares with the service's two processes, MySQL, Redis and Kafka)`,
     `  time inside the service (its histogram of POST /v1/orders, GET /metrics): ${inServiceLine(input.inService)}`,
-    `  buyers: paid ${n(tally.paid)}, paid after a failed attempt ${n(tally.retriedThenPaid)}, ` +
-      `callbacks delivered twice ${n(tally.duplicateCallbacks)}, paid too late and refunded ${n(tally.refunded)}, ` +
-      `cancelled ${n(tally.cancelled)}, walked away ${n(tally.abandoned)}`,
+    `  accepted orders by how they ended: ${outcomesLine(tally)}`,
+    `  callbacks delivered twice (applied once): ${n(tally.duplicateCallbacks)}`,
     `  event store: ${Object.entries(events)
       .map(([type, count]) => `${type} ${n(count)}`)
       .join(', ')}`,
@@ -73,6 +72,26 @@ export function finalReport(input: {
     ),
   ];
   return lines.join('\n');
+}
+
+const OUTCOME_NAMES: [Outcome, string][] = [
+  ['paid', 'paid'],
+  ['paidAfterFailure', 'paid after a failed attempt'],
+  ['refunded', 'paid too late and refunded'],
+  ['expiredBeforePaying', 'expired before the payment began'],
+  ['cancelled', 'cancelled'],
+  ['expiredBeforeCancel', 'expired before the cancel'],
+  ['abandoned', 'walked away (expired)'],
+  ['unexpected', 'answered unexpectedly'],
+];
+
+/** Each outcome with its count, summed: every accepted order is in one of them. */
+export function outcomesLine(tally: Pick<Tally, 'outcomes'>): string {
+  const parts = OUTCOME_NAMES.filter(
+    ([outcome]) => outcome !== 'unexpected' || tally.outcomes.unexpected > 0,
+  ).map(([outcome, name]) => `${name} ${n(tally.outcomes[outcome])}`);
+  const sum = Object.values(tally.outcomes).reduce((a, b) => a + b, 0);
+  return `${parts.join(', ')} (${n(sum)} in all)`;
 }
 
 /** p50/p90/p99 of the service's histogram, interpolated within its buckets. */

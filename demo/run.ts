@@ -22,7 +22,7 @@ import { MysqlEventStore } from '../infra/eventstore';
 import { dropPrefix } from '../infra/redis';
 import { commandLine } from '../infra/cli/args';
 import { client, inParallel } from '../infra/local/api-client';
-import { freePort, serviceProcess } from '../infra/local/service-process';
+import { freePort, portFree, serviceProcess } from '../infra/local/service-process';
 import { emptyTally, makeBuyer, planFor } from './buyer';
 import { parseDemoOptions, USAGE, type DemoOptions } from './options';
 import { allHeld, finalReport, progressLine } from './report';
@@ -30,12 +30,26 @@ import { routeBuckets } from './service-latency';
 import { verifySale } from './verify';
 
 const SKU = 'HOT-1';
-const DATABASE = 'flashsale_demo';
-const REDIS_PREFIX = 'demo';
+/** The share of served buyers who come back for one more unit. */
+const GREEDY = 0.1;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** A demo that cannot start for a reason the user can fix: said in one line, without a stack. */
+class CannotStart extends Error {}
+
+/** Set by Ctrl-C or SIGTERM: the demo then stops the service, cleans up and exits 130 / 143. */
+let interrupted = false;
+
 async function main(options: DemoOptions): Promise<boolean> {
+  const { database: DATABASE, redisPrefix: REDIS_PREFIX } = options;
+  // Before the last sale's data is dropped: a busy port would end this one at once.
+  if (!(await portFree(options.port))) {
+    throw new CannotStart(
+      `port ${options.port} cannot be listened on (another program holds it): choose another ` +
+        `with --port; the last sale's data is left as it was`,
+    );
+  }
   const base = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   const server = connectMysql(base, { pool: { min: 0, max: 1 }, withDatabase: false });
   await server.raw('DROP DATABASE IF EXISTS ??', [DATABASE]);
@@ -73,25 +87,34 @@ async function main(options: DemoOptions): Promise<boolean> {
     ROLES: 'relay,projector,saga',
     PORT: String(await freePort()),
   });
-  say(
-    `starting the service: api on :${options.port}, relay + projectors + saga in a second process`,
-  );
-  await Promise.all([api.start(), backOffice.start()]);
   const db = connectMysql(parseMysqlUrl(url.toString()), { pool: { min: 0, max: 4 } });
   const eventStore = new MysqlEventStore(db);
-  const stopAll = async () => {
-    await Promise.all([api.stop(), backOffice.stop()]);
-    await eventStore.close();
-    await db.destroy();
-    redis.disconnect();
-    await dropRunTopics(brokers, env.KAFKA_TOPIC_PREFIX);
+  let stopped: Promise<void> | undefined;
+  /** Once, whoever asks first: the end of the sale, a failure, or a signal. */
+  const stopAll = () =>
+    (stopped ??= (async () => {
+      await Promise.all([api.stop(), backOffice.stop()]);
+      await eventStore.close();
+      await db.destroy();
+      redis.disconnect();
+      await dropRunTopics(brokers, env.KAFKA_TOPIC_PREFIX);
+    })());
+  // Ctrl-C reaches this process twice (from the terminal, and relayed by tsx), and the service's
+  // processes too: the first stops everything and cleans up, the rest wait for it.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`\ninterrupted (${signal}): stopping the service and removing this run's Kafka topics`);
+    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
-  process.once('SIGINT', () => {
-    say('\ninterrupted: stopping the service');
-    void stopAll().finally(() => process.exit(130));
-  });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
+    say(
+      `starting the service: api on :${options.port}, relay + projectors + saga in a second process`,
+    );
+    await Promise.all([api.start(), backOffice.start()]);
     // The buyers reach the service over at most --concurrency connections, as through a shop's
     // proxy; the payment provider's calls take their turn among them.
     const http = client(api.base, { maxInFlight: options.concurrency });
@@ -129,38 +152,54 @@ async function main(options: DemoOptions): Promise<boolean> {
     };
     const started = Date.now();
     const tty = process.stdout.isTTY;
+    // Progress is read on connections of its own, not queued behind the buyers: a stock figure
+    // seconds older than the tally beside it would read as an oversell.
+    const watcher = client(api.base);
     const showProgress = async () => {
+      // The buyers' tally first, then the stock: accepted and stock left then never add up to
+      // more than the units stocked and given back.
+      const seen = { ...tally, at: (Date.now() - started) / 1000 };
       const [events, sku, projections] = await Promise.all([
         counts(),
-        http.get(`/v1/skus/${SKU}`, { token: admin }),
-        http.get('/v1/admin/projections', { token: admin }),
+        watcher.get(`/v1/skus/${SKU}`, { token: admin }),
+        watcher.get('/v1/admin/projections', { token: admin }),
       ]);
       const lag = Array.isArray(projections.body)
         ? Math.max(...projections.body.map((p: { lagMs: number }) => p.lagMs))
         : '?';
       const line = progressLine(
-        (Date.now() - started) / 1000,
-        tally,
+        seen.at,
+        seen,
         { expired: events.OrderExpired ?? 0, refunded: events.PaymentRefunded ?? 0 },
         sku.body?.available ?? '?',
         lag,
       );
       process.stdout.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
     };
-    const ticker = setInterval(() => void showProgress().catch(() => undefined), tty ? 500 : 2_000);
+    // One reading at a time: a slow one is not overtaken by the next.
+    let showing: Promise<void> | undefined;
+    const tick = () => {
+      showing ??= showProgress()
+        .catch(() => undefined)
+        .finally(() => (showing = undefined));
+    };
+    const ticker = setInterval(tick, tty ? 500 : 2_000);
 
-    // Every buyer arrives at once; those who find it sold out come back once, after the first
-    // unpaid reservations ran out, and may get a unit that was given back.
+    // Every buyer arrives at once; those who find it sold out come back once (a third of the
+    // buyers at most), after the first unpaid reservations ran out, and may get a unit that was
+    // given back. A tenth of those served come back first, for one more unit: the per-user limit
+    // refuses it while they hold (or bought) as many as it allows.
     const followUps: Promise<void>[] = [];
     const soldOut: string[] = [];
-    const attempt = (userId: string) => async () => {
-      const got = await buyer.buy(userId);
+    const greedy: string[] = [];
+    const attempt = (userId: string, key?: string) => async () => {
+      const got = await buyer.buy(userId, key);
       if (!got) {
-        soldOut.push(userId);
+        if (key === undefined) soldOut.push(userId);
         return;
       }
-      const plan = planFor(Math.random());
-      followUps.push(buyer.follow(plan, got.order, got.token).catch(() => undefined));
+      followUps.push(buyer.follow(planFor(Math.random()), got.order, got.token));
+      if (key === undefined && Math.random() < GREEDY) greedy.push(userId);
     };
     // The proxy's connections are open before the sale (a server that has many to accept at
     // once takes about one per event-loop turn: the last would wait seconds for it).
@@ -173,8 +212,11 @@ async function main(options: DemoOptions): Promise<boolean> {
       Array.from({ length: options.buyers }, (_, i) => attempt(`buyer-${i}`)),
     );
     await new Promise((r) => setTimeout(r, (options.ttlSeconds + 2) * 1000));
-    const returning = soldOut.splice(0).slice(0, Math.ceil(options.buyers / 3));
-    await inParallel(options.concurrency, returning.map(attempt));
+    const returning = [
+      ...greedy.map((userId) => attempt(userId, `demo-${userId}-more`)),
+      ...soldOut.slice(0, Math.ceil(options.buyers / 3)).map((userId) => attempt(userId)),
+    ];
+    await inParallel(options.concurrency, returning);
     await Promise.all(followUps);
     // Every purchase has been answered: the service's own view of them, before anything else.
     const metrics = await http.get('/metrics');
@@ -189,6 +231,7 @@ async function main(options: DemoOptions): Promise<boolean> {
       await new Promise((r) => setTimeout(r, 500));
     }
     clearInterval(ticker);
+    await showing;
     // The last line shows the sale as it ended, as the report below counts it.
     await showProgress().catch(() => undefined);
     if (tty) process.stdout.write('\n');
@@ -252,9 +295,15 @@ if (up.status !== 0) {
 }
 
 main(options).then(
-  (held) => process.exit(held ? 0 : 1),
+  (held) => {
+    if (!interrupted) process.exit(held ? 0 : 1);
+  },
   (error: unknown) => {
-    process.stderr.write(`\ndemo failed: ${(error as Error).stack ?? String(error)}\n`);
+    // Interrupted: the calls in flight fail as the service stops; the signal's exit follows.
+    if (interrupted) return;
+    const said =
+      error instanceof CannotStart ? error.message : ((error as Error).stack ?? String(error));
+    process.stderr.write(`\ndemo failed: ${said}\n`);
     process.exit(1);
   },
 );

@@ -17,6 +17,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Whether `port` can be listened on as the service listens (every address): false when another
+ * program holds it, on any address.
+ */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
 const OUTPUT_LIMIT = 4 * 1024 * 1024;
 
 /**

@@ -11,6 +11,8 @@ describe('the demo flags', () => {
       ttlSeconds: 10,
       concurrency: 200,
       port: 3100,
+      database: 'flashsale_demo',
+      redisPrefix: 'demo',
     });
   });
 
@@ -18,6 +20,10 @@ describe('the demo flags', () => {
     expect(
       parseDemoOptions(['--buyers', '50', '--ttl', '3', '--per-user-limit', '2']),
     ).toMatchObject({ buyers: 50, ttlSeconds: 3, perUserLimit: 2 });
+    expect(parseDemoOptions(['--database', 'sale_2', '--redis-prefix', 'sale-2'])).toMatchObject({
+      database: 'sale_2',
+      redisPrefix: 'sale-2',
+    });
   });
 
   it.each([
@@ -25,6 +31,11 @@ describe('the demo flags', () => {
     [['--ttl', '1'], /--ttl must be a whole number from 2/],
     [['--stock', '2.5'], /--stock must be a whole number/],
     [['--port', 'eighty'], /--port must be a whole number.*'eighty'/],
+    [['--buyers', '1e3'], /--buyers must be a whole number.*'1e3'/],
+    [['--buyers', '10', '--buyers', '20'], /--buyers is given more than once/],
+    [['--database', 'x; DROP'], /--database takes up to 64 letters, digits and _, not 'x; DROP'/],
+    [['--database', ''], /--database takes/],
+    [['--redis-prefix', 'a:b'], /--redis-prefix takes up to 32 letters, digits, _ and -/],
   ])('When %j is given, then it is refused, naming the flag', (argv, message) => {
     expect(() => parseDemoOptions(argv)).toThrow(message);
   });

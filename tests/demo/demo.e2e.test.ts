@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { connectMysql, parseMysqlUrl } from '../../infra/db';
+import { freePort } from '../../infra/local/service-process';
+import { dropPrefix } from '../../infra/redis';
+import { testKafka } from '../support/kafka';
+import { TEST_MYSQL_URL } from '../support/mysql';
+
+const root = join(__dirname, '..', '..');
+
+type Ended = { code: number | null; signal: string | null; stdout: string; stderr: string };
+
+/**
+ * `npm run demo`, in a process group of its own, so that a signal to the group reaches every
+ * process (npm, its shell, the demo, the service's processes) as Ctrl-C in a terminal does.
+ */
+function startDemo(args: string[]) {
+  const child = spawn('npm', ['run', '-s', 'demo', '--', ...args], {
+    cwd: root,
+    env: { ...process.env, MYSQL_URL: TEST_MYSQL_URL },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const ended = new Promise<Ended>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, ended, stdout: () => stdout };
+}
+
+/** The processes whose environment holds NAME=value: the demo's service processes. */
+function processesWith(name: string, value: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (env.includes(`${name}=${value}`)) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** The Kafka topics and consumer groups a demo names its own (`demo-<run>.`). */
+async function demoTopicsAndGroups(): Promise<string[]> {
+  const admin = testKafka('test-demo').admin();
+  await admin.connect();
+  try {
+    const topics = await admin.listTopics();
+    const { groups } = await admin.listGroups();
+    return [...topics, ...groups.map((g) => `group:${g.groupId}`)]
+      .filter((name) => /^(group:)?demo-[0-9a-f]{6}\./.test(name))
+      .sort();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const count = (text: string, pattern: RegExp): number => {
+  const match = text.match(pattern);
+  return match ? Number(match[1]!.replace(/,/g, '')) : 0;
+};
+
+describe('npm run demo, as a user runs it', () => {
+  const id = randomBytes(4).toString('hex');
+  const database = `t_demo_${id}`;
+  const prefix = `t-demo-${id}`;
+  const own = ['--database', database, '--redis-prefix', prefix];
+  const base = parseMysqlUrl(TEST_MYSQL_URL);
+  const server = connectMysql(base, { pool: { min: 0, max: 1 }, withDatabase: false });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  let before: string[];
+
+  beforeAll(async () => {
+    before = await demoTopicsAndGroups();
+  });
+
+  afterAll(async () => {
+    await server.raw('DROP DATABASE IF EXISTS ??', [database]);
+    await server.destroy();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  const events = async () => {
+    const [rows] = (await server.raw('SELECT COUNT(*) AS n FROM ??.es_events', [database])) as [
+      { n: number }[],
+    ];
+    return Number(rows[0]!.n);
+  };
+
+  it('When a small sale runs, then every invariant holds, the report adds up, and nothing of it keeps running', async () => {
+    const port = await freePort();
+    const flags = ['--buyers', '200', '--stock', '30', '--ttl', '2', '--concurrency', '40'];
+    const demo = startDemo([...flags, '--port', String(port), ...own]);
+    const { code, stdout, stderr } = await demo.ended;
+    if (code !== 0) throw new Error(`the demo exited ${code}:\n${stdout}\n${stderr}`);
+    expect(stdout).toContain('Every invariant held.');
+
+    const accepted = count(stdout, /purchase attempts [\d,]+: accepted ([\d,]+)/);
+    const refused = ['sold out', 'over the limit', 'failed'].map((what) =>
+      count(stdout, new RegExp(`purchase attempts [\\d,]+: .*${what} ([\\d,]+)`)),
+    );
+    expect(accepted).toBeGreaterThan(0);
+    expect(count(stdout, /purchase attempts ([\d,]+)/)).toBe(
+      accepted + refused.reduce((a, b) => a + b),
+    );
+    // Every accepted order ended one way, and the refunds are the event store's.
+    expect(count(stdout, /accepted orders by how they ended: .*\(([\d,]+) in all\)/)).toBe(
+      accepted,
+    );
+    expect(stdout).not.toMatch(/answered unexpectedly/);
+    expect(count(stdout, /event store: .*OrderPlaced ([\d,]+)/)).toBe(accepted);
+    expect(count(stdout, /paid too late and refunded ([\d,]+)/)).toBe(
+      count(stdout, /event store: .*PaymentRefunded ([\d,]+)/),
+    );
+    expect(await events()).toBeGreaterThan(accepted);
+    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toEqual([]);
+    expect(await demoTopicsAndGroups()).toEqual(before);
+  }, 180_000);
+
+  it('When its port is taken, then the demo says so in one line, starts nothing and keeps the last sale', async () => {
+    const kept = await events();
+    const taken: Server = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    try {
+      const { code, stdout, stderr } = await startDemo(['--port', String(port), ...own]).ended;
+      expect(code).toBe(1);
+      expect(stderr).toMatch(new RegExp(`demo failed: port ${port} cannot be listened on`));
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(stdout).not.toMatch(/starting the service/);
+    } finally {
+      taken.close();
+    }
+    expect(await events()).toBe(kept);
+    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toEqual([]);
+  }, 60_000);
+
+  it('When Ctrl-C reaches the demo in the middle of the sale, then it stops the service, removes its Kafka topics and exits 130', async () => {
+    const port = await freePort();
+    const flags = ['--buyers', '3000', '--stock', '300', '--ttl', '30'];
+    const demo = startDemo([...flags, '--port', String(port), ...own]);
+    for (const deadline = Date.now() + 45_000; !/listed HOT-1/.test(demo.stdout());) {
+      if (Date.now() > deadline) throw new Error(`the sale did not start:\n${demo.stdout()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 1_000));
+    // As a terminal does: every process of the group, tsx and the demo under it, gets SIGINT.
+    process.kill(-demo.child.pid!, 'SIGINT');
+    const { code, stdout, stderr } = await demo.ended;
+    expect(code).toBe(130);
+    expect(stdout).toContain('interrupted (SIGINT): stopping the service');
+    expect(stderr).not.toMatch(/demo failed/);
+    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toEqual([]);
+    expect(await demoTopicsAndGroups()).toEqual(before);
+  }, 120_000);
+});
