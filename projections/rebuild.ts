@@ -236,10 +236,12 @@ export function createRebuilder(deps: {
     // The lock first, then the job: two processes asked at once answer one job between them.
     let job = await claim(projections);
     for (const deadline = Date.now() + 2_000; !job; job = await claim(projections)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Looked for just before the lock is tried again: a small job of another process can run
+      // and end within the wait, and then it answers this request as a running one would.
       const elsewhere = await jobElsewhere(0, { since: asked, covering: projections });
       if (elsewhere) return answer(elsewhere, projections);
       if (Date.now() >= deadline) throw refused();
-      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const { jobId } = job;
     runningJob = { jobId, projections };

@@ -346,6 +346,35 @@ describe('the projectors', () => {
     }
   });
 
+  it('When the job of another process runs and ends while the request waits to try the lock again, then the request answers that job instead of running its own', async () => {
+    // The other process holds the lock as the request fails its claim, then its small job ends
+    // and the lock is free when the request tries again.
+    const held = await rebuildLock();
+    const finished = '00000000-0000-4000-8000-0000000d0e02';
+    let released = false;
+    try {
+      const asking = rebuilder().start();
+      await new Promise((r) => setTimeout(r, 10));
+      const now = new Date();
+      await database.db('projection_jobs').insert({
+        job_id: finished,
+        projections: JSON.stringify(PROJECTIONS.map((p) => p.name)),
+        status: 'SUCCEEDED',
+        processed: 1,
+        total: 1,
+        created_at: now,
+        updated_at: now,
+      });
+      await held!.release();
+      released = true;
+      expect((await asking).jobId).toBe(finished);
+      expect(await database.db('projection_jobs').where({ status: 'RUNNING' })).toEqual([]);
+    } finally {
+      if (!released) await held!.release();
+      await database.db('projection_jobs').where({ job_id: finished }).delete();
+    }
+  });
+
   it('When the process of a running job died, then the job reads FAILED and the next request runs a new one', async () => {
     const dead = '00000000-0000-4000-8000-0000000dead1';
     const quiet = '00000000-0000-4000-8000-0000000dead2';
