@@ -276,6 +276,20 @@ describe('the projectors', () => {
       updated_at: updatedAt,
     });
 
+  /** A job of every projection that another process ran to its end just now. */
+  const insertFinished = (jobId: string) => {
+    const now = new Date();
+    return database.db('projection_jobs').insert({
+      job_id: jobId,
+      projections: JSON.stringify(PROJECTIONS.map((p) => p.name)),
+      status: 'SUCCEEDED',
+      processed: 1,
+      total: 1,
+      created_at: now,
+      updated_at: now,
+    });
+  };
+
   it('When two processes rebuild the same read models at once, then one runs and the other is refused, changing nothing', async () => {
     const live = await readModels(database.db);
     const results = await Promise.allSettled([
@@ -329,16 +343,7 @@ describe('the projectors', () => {
     try {
       const asking = rebuilder().start();
       await new Promise((r) => setTimeout(r, 200));
-      const now = new Date();
-      await database.db('projection_jobs').insert({
-        job_id: finished,
-        projections: JSON.stringify(PROJECTIONS.map((p) => p.name)),
-        status: 'SUCCEEDED',
-        processed: 1,
-        total: 1,
-        created_at: now,
-        updated_at: now,
-      });
+      await insertFinished(finished);
       expect((await asking).jobId).toBe(finished);
     } finally {
       await held!.release();
@@ -355,16 +360,7 @@ describe('the projectors', () => {
     try {
       const asking = rebuilder().start();
       await new Promise((r) => setTimeout(r, 10));
-      const now = new Date();
-      await database.db('projection_jobs').insert({
-        job_id: finished,
-        projections: JSON.stringify(PROJECTIONS.map((p) => p.name)),
-        status: 'SUCCEEDED',
-        processed: 1,
-        total: 1,
-        created_at: now,
-        updated_at: now,
-      });
+      await insertFinished(finished);
       await held!.release();
       released = true;
       expect((await asking).jobId).toBe(finished);
