@@ -64,13 +64,18 @@ async function main() {
   try {
     const rebuilder = createRebuilder({ eventStore, db, database: target.database, logger });
     let final: Progress = { processed: 0, total: 0 };
+    let shown: Progress | undefined;
     await rebuilder.run(projections, (progress) => {
       final = progress;
       if (Date.now() - last < (tty ? 100 : 2_000)) return;
       last = Date.now();
+      shown = progress;
       process.stderr.write(tty ? `\r${bar(progress, started)}` : `${bar(progress, started)}\n`);
     });
-    process.stderr.write(`${tty ? '\r' : ''}${bar(final, started)}\n`);
+    // The end, unless the last line shown already says it (one line per reading off a terminal).
+    if (tty || shown?.processed !== final.processed || shown.total !== final.total) {
+      process.stderr.write(`${tty ? '\r' : ''}${bar(final, started)}\n`);
+    }
     const names = projections ?? PROJECTION_NAMES;
     process.stdout.write(
       `rebuilt ${names.join(', ')} from ${final.processed.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,

@@ -2,7 +2,8 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { connectMysql, databaseExists, ensureDatabase, parseMysqlUrl } from '../../infra/db';
-import { TEST_MYSQL_URL } from '../support/mysql';
+import { MysqlEventStore } from '../../infra/eventstore';
+import { createTestDatabase, TEST_MYSQL_URL } from '../support/mysql';
 
 const root = join(__dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -69,6 +70,49 @@ describe('the command lines of the programs', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('When replay rebuilds a store off a terminal, then it reports progress once per reading, ends with one 100 % line, and says how many events it rebuilt from', async () => {
+    const t = await createTestDatabase('cli_replay');
+    try {
+      const store = new MysqlEventStore(t.db);
+      for (let i = 0; i < 3; i++) {
+        await store.append(
+          `sku-R${i}`,
+          [
+            {
+              type: 'SkuListed',
+              data: {
+                skuId: `R${i}`,
+                name: 'r',
+                price: 100,
+                currency: 'EUR',
+                perUserLimit: null,
+                listedAt: '2026-12-03T10:00:00.000Z',
+              },
+            },
+            {
+              type: 'SkuRestocked',
+              data: { skuId: `R${i}`, quantity: 5, restockedAt: '2026-12-03T10:00:00.000Z' },
+            },
+          ],
+          { expectedRevision: 'no_stream' },
+        );
+      }
+      await store.close();
+      const { code, stdout, stderr } = await run('projections/replay-cli.ts', [], {
+        MYSQL_URL: t.url,
+      });
+      expect({ code, stdout }).toEqual({
+        code: 0,
+        stdout: expect.stringMatching(/^rebuilt orders, .* from 6 events in [\d.]+ s\n$/),
+      });
+      const lines = stderr.trimEnd().split('\n');
+      expect(lines.filter((l) => l.includes('100.0% 6/6 events'))).toHaveLength(1);
+      expect(lines.at(-1)).toMatch(/100\.0% 6\/6 events/);
+    } finally {
+      await t.drop();
+    }
   });
 
   it('When migrate is asked for help or refused, then no database is created', async () => {
