@@ -14,7 +14,16 @@
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { commandLine, oneOf, parseFlags, wholeNumber, wholeNumbers } from '../infra/cli/args';
+import {
+  commandLine,
+  isStopping,
+  oneOf,
+  parseFlags,
+  stopBeforeExit,
+  stopOnSignals,
+  wholeNumber,
+  wholeNumbers,
+} from '../infra/cli/args';
 import { compareCase } from './cases/compare';
 import { seckillCase } from './cases/seckill';
 import { renderReport } from './report/html';
@@ -101,20 +110,13 @@ async function main() {
   }
 }
 
-// Ctrl-C (which reaches every process of the group, npm's included, some twice): the servers
-// are stopped and the run's Redis keys dropped before the bench ends.
-let interrupted = false;
-const onSignal = (signal: NodeJS.Signals) => {
-  if (interrupted) return;
-  interrupted = true;
-  console.log(`\ninterrupted (${signal}): stopping the servers`);
-  void stopRunningTargets().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+// However the bench ends (Ctrl-C, SIGTERM, its reader going away), the servers it started are
+// stopped and the run's Redis keys dropped before it exits.
+stopBeforeExit(stopRunningTargets);
+stopOnSignals((signal) => console.log(`\ninterrupted (${signal}): stopping the servers`));
 
 main().catch((error) => {
-  if (interrupted) return;
+  if (isStopping()) return;
   console.error(error);
   process.exitCode = 1;
 });

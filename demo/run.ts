@@ -20,7 +20,13 @@ import { connectMysql, parseMysqlUrl } from '../infra/db';
 import { dropTopics } from '../infra/kafka';
 import { MysqlEventStore } from '../infra/eventstore';
 import { dropPrefix } from '../infra/redis';
-import { commandLine } from '../infra/cli/args';
+import {
+  commandLine,
+  exitAfterStopping,
+  isStopping,
+  stopBeforeExit,
+  stopOnSignals,
+} from '../infra/cli/args';
 import { client, inParallel } from '../infra/local/api-client';
 import { freePort, portFree, serviceProcess } from '../infra/local/service-process';
 import { emptyTally, makeBuyer, planFor } from './buyer';
@@ -37,9 +43,6 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** A demo that cannot start for a reason the user can fix: said in one line, without a stack. */
 class CannotStart extends Error {}
-
-/** Set by Ctrl-C or SIGTERM: the demo then stops the service, cleans up and exits 130 / 143. */
-let interrupted = false;
 
 async function main(options: DemoOptions): Promise<boolean> {
   const { database: DATABASE, redisPrefix: REDIS_PREFIX } = options;
@@ -99,16 +102,12 @@ async function main(options: DemoOptions): Promise<boolean> {
       redis.disconnect();
       await dropRunTopics(brokers, env.KAFKA_TOPIC_PREFIX);
     })());
-  // Ctrl-C reaches this process twice (from the terminal, and relayed by tsx), and the service's
-  // processes too: the first stops everything and cleans up, the rest wait for it.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    say(`\ninterrupted (${signal}): stopping the service and removing this run's Kafka topics`);
-    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // However the demo ends (the sale's end, a failure, Ctrl-C, its reader going away), the
+  // service's processes are stopped and the run's topics removed before it exits.
+  stopBeforeExit(stopAll);
+  stopOnSignals((signal) =>
+    say(`\ninterrupted (${signal}): stopping the service and removing this run's Kafka topics`),
+  );
 
   try {
     say(
@@ -174,7 +173,7 @@ async function main(options: DemoOptions): Promise<boolean> {
         sku.body?.available ?? '?',
         lag,
       );
-      process.stdout.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+      if (!isStopping()) process.stdout.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
     };
     // One reading at a time: a slow one is not overtaken by the next.
     let showing: Promise<void> | undefined;
@@ -295,15 +294,13 @@ if (up.status !== 0) {
 }
 
 main(options).then(
-  (held) => {
-    if (!interrupted) process.exit(held ? 0 : 1);
-  },
+  (held) => void exitAfterStopping(held ? 0 : 1),
   (error: unknown) => {
     // Interrupted: the calls in flight fail as the service stops; the signal's exit follows.
-    if (interrupted) return;
+    if (isStopping()) return;
     const said =
       error instanceof CannotStart ? error.message : ((error as Error).stack ?? String(error));
     process.stderr.write(`\ndemo failed: ${said}\n`);
-    process.exit(1);
+    void exitAfterStopping(1);
   },
 );

@@ -115,14 +115,52 @@ export function commandLine<R>(
   }
 }
 
+const stops: (() => Promise<unknown>)[] = [];
+let exiting: Promise<never> | undefined;
+
+/**
+ * What the program must do before it exits, however it ends (a signal, its reader going away,
+ * a failure): stop the servers it started, remove what it made. Run once, by exitAfterStopping.
+ */
+export function stopBeforeExit(stop: () => Promise<unknown>): void {
+  stops.push(stop);
+}
+
+/** Runs every stop registered, then exits with `code`: the first call's code is the one. */
+export function exitAfterStopping(code: number): Promise<never> {
+  exiting ??= Promise.allSettled(stops.map((stop) => stop())).then(() => process.exit(code));
+  return exiting;
+}
+
+/** Whether the program is on its way out (exitAfterStopping was called). */
+export const isStopping = (): boolean => exiting !== undefined;
+
+/**
+ * Ctrl-C (which reaches every process of the terminal's group, some twice) and SIGTERM end the
+ * program after its stops, with 130 / 143; `said` tells the user once.
+ */
+export function stopOnSignals(said: (signal: NodeJS.Signals) => void): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (isStopping()) return;
+    void exitAfterStopping(signal === 'SIGINT' ? 130 : 143);
+    said(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
 /**
  * `npm run audit -- sku X | head`: once the reader has what it wanted and closes the pipe, the
- * next write fails with EPIPE. That is the reader's choice, not the program's failure: end at
- * once, with no stack trace.
+ * next write fails with EPIPE. That is the reader's choice, not the program's failure: end with
+ * no stack trace, after the program's stops (a demo's service processes, a bench's servers).
+ * Later writes fail too (the stream is destroyed), and are ignored.
  */
 function endQuietlyWhenOutputCloses() {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+      void exitAfterStopping(0);
+      return;
+    }
     throw error;
   });
 }

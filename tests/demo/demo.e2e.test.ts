@@ -146,6 +146,24 @@ describe('npm run demo, as a user runs it', () => {
     expect(processesWith('REDIS_KEY_PREFIX', prefix)).toEqual([]);
   }, 60_000);
 
+  it('When the reader of its output goes away mid-sale (| head), then the demo stops the service and removes its Kafka topics before it ends', async () => {
+    const port = await freePort();
+    const flags = ['--buyers', '3000', '--stock', '300', '--ttl', '30'];
+    const demo = startDemo([...flags, '--port', String(port), ...own]);
+    for (const deadline = Date.now() + 45_000; !/listed HOT-1/.test(demo.stdout());) {
+      if (Date.now() > deadline) throw new Error(`the sale did not start:\n${demo.stdout()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toHaveLength(2);
+    // As `| head` does once it has its lines: the next progress line finds the pipe closed.
+    demo.child.stdout!.destroy();
+    const { code, stderr } = await demo.ended;
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/demo failed|Error/);
+    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toEqual([]);
+    expect(await demoTopicsAndGroups()).toEqual(before);
+  }, 120_000);
+
   it('When Ctrl-C reaches the demo in the middle of the sale, then it stops the service, removes its Kafka topics and exits 130', async () => {
     const port = await freePort();
     const flags = ['--buyers', '3000', '--stock', '300', '--ttl', '30'];
