@@ -1,4 +1,5 @@
 import { parseFlags, UsageError, wholeNumber } from '../infra/cli/args';
+import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_KEY_PREFIX } from '../infra/config/defaults';
 
 export type DemoOptions = {
   buyers: number;
@@ -62,6 +63,21 @@ const NAMES = {
   'redis-prefix': /^[A-Za-z0-9_-]{1,32}$/,
 } as const;
 
+/**
+ * Names the demo must not drop: the server's own databases, and the database and key prefix the
+ * service uses when none is set (a deployment's data, the README's `npm run dev`).
+ */
+const KEPT = {
+  database: new Set([
+    'mysql',
+    'sys',
+    'performance_schema',
+    'information_schema',
+    new URL(DEFAULT_MYSQL_URL).pathname.slice(1),
+  ]),
+  'redis-prefix': new Set([DEFAULT_REDIS_KEY_PREFIX]),
+} as const;
+
 /** The demo's flags, validated: a bad value is a UsageError naming the flag. */
 export function parseDemoOptions(argv: string[]): DemoOptions {
   const values: Record<string, string | undefined> = parseFlags(
@@ -84,6 +100,12 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
     if (!pattern.test(given)) {
       throw new UsageError(
         `--${flag} takes up to ${flag === 'database' ? '64 letters, digits and _' : '32 letters, digits, _ and -'}, not '${given}'`,
+      );
+    }
+    if (KEPT[flag as keyof typeof KEPT].has(given.toLowerCase())) {
+      throw new UsageError(
+        `--${flag} ${given} is not the demo's to drop (the demo drops what it is given first): ` +
+          `choose another name`,
       );
     }
     options[flag === 'database' ? 'database' : 'redisPrefix'] = given;

@@ -53,15 +53,15 @@ async function main(options: DemoOptions): Promise<boolean> {
         `with --port; the last sale's data is left as it was`,
     );
   }
+  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  const redis = await redisOf(redisUrl);
   const base = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   const server = connectMysql(base, { pool: { min: 0, max: 1 }, withDatabase: false });
   await server.raw('DROP DATABASE IF EXISTS ??', [DATABASE]);
   await server.destroy();
   const url = new URL(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   url.pathname = `/${DATABASE}`;
-  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
   const brokers = process.env.KAFKA_BROKERS || DEFAULT_KAFKA_BROKERS;
-  const redis = new Redis(redisUrl);
   await dropPrefix(redis, REDIS_PREFIX);
 
   const run = randomBytes(3).toString('hex');
@@ -269,6 +269,26 @@ async function main(options: DemoOptions): Promise<boolean> {
     return held;
   } finally {
     await stopAll();
+  }
+}
+
+/**
+ * A connection to the Redis of REDIS_URL, in the database it names, or a one-line refusal
+ * before anything is dropped: ioredis goes on in database 0 when its SELECT is refused, where
+ * the demo's keys would be dropped instead.
+ */
+async function redisOf(redisUrl: string): Promise<Redis> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.select(redis.options.db ?? 0);
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    throw new CannotStart(
+      `Redis at ${new URL(redisUrl).host} (REDIS_URL) cannot be used: ${(error as Error).message}`,
+    );
   }
 }
 

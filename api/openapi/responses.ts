@@ -199,8 +199,12 @@ export const skuAudit = z.object({
         position: z.string().describe('the global position of the event the line records'),
         reason: z.enum(['RESTOCK', 'RESERVE', 'RELEASE', 'SELL']),
         refId: z.string(),
-        expected: z.number().int().describe('the delta the events call for; 0: no line'),
-        actual: z.number().int().describe('the delta in the ledger; 0: no line'),
+        expected: z
+          .number()
+          .int()
+          .nullable()
+          .describe('the delta the events call for; null: no line'),
+        actual: z.number().int().nullable().describe('the delta in the ledger; null: no line'),
       }),
     )
     .optional()

@@ -2,13 +2,13 @@ import type { OrderLine } from '../order/events';
 import type { StreamEvent } from './hot-inventory';
 import type { LedgerLine, LedgerReason } from './reconcile';
 
-/** One line where the ledger and the events disagree: the units each gives it (0: no line). */
+/** One line where the ledger and the events disagree: the units each gives it (null: no line). */
 export type LineDifference = {
   position: string;
   reason: LedgerReason;
   refId: string;
-  expected: number;
-  actual: number;
+  expected: number | null;
+  actual: number | null;
 };
 
 type Keyed = { position: string; reason: LedgerReason; refId: string; delta: number };
@@ -83,19 +83,20 @@ export function diffLedgerLines(
     const key = `${line.position}/${line.reason}/${line.refId}`;
     let found = byKey.get(key);
     if (!found) {
-      found = {
-        position: line.position,
-        reason: line.reason,
-        refId: line.refId,
-        expected: 0,
-        actual: 0,
-      };
+      const { position, reason, refId } = line;
+      found = { position, reason, refId, expected: null, actual: null };
       byKey.set(key, found);
     }
     return found;
   };
-  for (const line of expected) entry(line).expected += line.delta;
-  for (const line of actual) entry(line).actual += line.delta;
+  for (const line of expected) {
+    const found = entry(line);
+    found.expected = (found.expected ?? 0) + line.delta;
+  }
+  for (const line of actual) {
+    const found = entry(line);
+    found.actual = (found.actual ?? 0) + line.delta;
+  }
   const differing = [...byKey.values()]
     .filter((d) => d.expected !== d.actual)
     .sort((a, b) => comparePositions(a.position, b.position));

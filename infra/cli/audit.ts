@@ -10,7 +10,7 @@ import { LINE_AFTER_LAST_EVENT, makeSkuAudit } from '../../commands/audit-sku';
 import { readLedgerMark } from '../../projections';
 import { foldOrder, type OrderEvent } from '../../domain/order';
 import { orderStreamId } from '../../domain/order/events';
-import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../config/defaults';
+import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL } from '../config/defaults';
 import { connectMysql, ledgerReader, parseMysqlUrl, readLedger, requireDatabase } from '../db';
 import { openEventStore } from '../eventstore';
 import { RedisReservationStore } from '../redis';
@@ -90,7 +90,7 @@ async function main() {
         `Redis at ${new URL(redisUrl).host} (REDIS_URL) did not answer: ${error.message}`,
       );
     });
-    const prefix = process.env.REDIS_KEY_PREFIX || 'fs';
+    const prefix = process.env.REDIS_KEY_PREFIX || DEFAULT_REDIS_KEY_PREFIX;
     const reservations = new RedisReservationStore(redis, { prefix });
     const audit = await makeSkuAudit({
       eventStore,
@@ -173,8 +173,8 @@ async function main() {
             d.position,
             d.reason,
             d.refId,
-            d.expected === 0 ? 'no line' : d.expected,
-            d.actual === 0 ? 'no line' : d.actual,
+            d.expected ?? 'no line',
+            d.actual ?? 'no line',
           ]),
         ),
       );

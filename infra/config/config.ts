@@ -4,6 +4,7 @@ import {
   DEFAULT_EVENTSTORE_CONNECTION_STRING,
   DEFAULT_KAFKA_BROKERS,
   DEFAULT_MYSQL_URL,
+  DEFAULT_REDIS_KEY_PREFIX,
   DEFAULT_REDIS_URL,
 } from './defaults';
 
@@ -96,7 +97,7 @@ const schema = z.object({
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 characters of [A-Za-z0-9_-]')
-    .default('fs'),
+    .default(DEFAULT_REDIS_KEY_PREFIX),
   KAFKA_TOPIC_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9._-]')

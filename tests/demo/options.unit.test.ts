@@ -36,6 +36,10 @@ describe('the demo flags', () => {
     [['--database', 'x; DROP'], /--database takes up to 64 letters, digits and _, not 'x; DROP'/],
     [['--database', ''], /--database takes/],
     [['--redis-prefix', 'a:b'], /--redis-prefix takes up to 32 letters, digits, _ and -/],
+    [['--database', 'mysql'], /--database mysql is not the demo's to drop/],
+    [['--database', 'Performance_Schema'], /is not the demo's to drop/],
+    [['--database', 'flashsale'], /--database flashsale is not the demo's to drop/],
+    [['--redis-prefix', 'fs'], /--redis-prefix fs is not the demo's to drop/],
   ])('When %j is given, then it is refused, naming the flag', (argv, message) => {
     expect(() => parseDemoOptions(argv)).toThrow(message);
   });

@@ -95,14 +95,21 @@ describe('the lines where the ledger and the events disagree', () => {
     ];
     expect(diffLedgerLines(expected, ledger, 20)).toEqual({
       differences: [
-        { position: '10', reason: 'RESERVE', refId: 'o1', expected: -1, actual: 0 },
+        { position: '10', reason: 'RESERVE', refId: 'o1', expected: -1, actual: null },
         { position: '12', reason: 'RESERVE', refId: 'o2', expected: -2, actual: -3 },
-        { position: '30', reason: 'SELL', refId: 'o1', expected: -1, actual: 0 },
-        { position: '30', reason: 'SELL', refId: 'o9', expected: 0, actual: -1 },
-        { position: '31', reason: 'RELEASE', refId: 'o2', expected: 0, actual: 2 },
+        { position: '30', reason: 'SELL', refId: 'o1', expected: -1, actual: null },
+        { position: '30', reason: 'SELL', refId: 'o9', expected: null, actual: -1 },
+        { position: '31', reason: 'RELEASE', refId: 'o2', expected: null, actual: 2 },
       ],
       total: 5,
     });
+  });
+
+  it('When a ledger line holds 0 units, then it is named as a line with 0, not as a missing one', () => {
+    const ledger = expected.map((l) => (l.position === '12' ? { ...l, delta: 0 } : l));
+    expect(diffLedgerLines(expected, ledger, 20).differences).toEqual([
+      { position: '12', reason: 'RESERVE', refId: 'o2', expected: -2, actual: 0 },
+    ]);
   });
 
   it('When more lines differ than are named, then the first ones are named and all are counted', () => {

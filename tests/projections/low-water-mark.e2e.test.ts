@@ -151,7 +151,7 @@ describe('the low-water mark of a projection', () => {
         reason: 'RESERVE',
         refId: early.ref_id,
         expected: Number(early.delta),
-        actual: 0,
+        actual: null,
       },
     ]);
     expect(planted.lineDifferencesTotal).toBe(1);
