@@ -4,11 +4,13 @@ import {
   expectedLedgerLines,
   reconcileHot,
   reconcileLedger,
+  reconcileLines,
   skuAccountsFold,
   type Discrepancy,
   type LedgerLine,
   type LedgerTotals,
   type LineDifference,
+  type LineSummary,
   type SkuAccount,
 } from '../domain/inventory';
 import { keptFold } from './kept-fold';
@@ -25,6 +27,8 @@ export const LINE_AFTER_LAST_EVENT = 'line after the last event';
 /** A SKU's ledger summed up on both sides of a position (infra/db/ledger.ts). */
 export type LedgerSummary = {
   through: LedgerTotals;
+  /** The lines up to the position, counted and checksummed (domain/inventory/line-checksum.ts). */
+  linesThrough: LineSummary;
   after: LedgerTotals;
   lines: number;
   linesAfter: number;
@@ -76,11 +80,11 @@ export function makeSkuAudit(deps: {
       // behind others must not compare a Redis reading older than that wait.
       const read = await atHead.through(
         undefined,
-        (fold, hot) => ({ hot, account: fold.account(skuId) }),
+        (fold, hot) => ({ hot, account: fold.account(skuId), lines: fold.lineSummary(skuId) }),
         () => deps.reservations.getSku(skuId),
       );
-      const { hot } = read.value;
-      const truth = { value: read.value.account, position: read.position };
+      const { hot, account, lines } = read.value;
+      const truth = { value: account, lines, position: read.position };
       const discrepancies = reconcileHot(truth.value, hot);
       if (discrepancies.length === 0 || Date.now() >= until) return { hot, truth, discrepancies };
       await new Promise((resolve) => setTimeout(resolve, LOOK_AGAIN_MS));
@@ -88,8 +92,9 @@ export function makeSkuAudit(deps: {
   }
 
   /**
-   * Where the ledger's totals disagree with the events at the mark, the lines that do: the
-   * store is read once more from its start to the mark, for this SKU's lines only.
+   * Where the ledger disagrees with the events at the mark (its totals, or its lines' count or
+   * checksum), the lines that do: the store is read once more from its start to the mark, for
+   * this SKU's lines only.
    */
   async function differingLines(skuId: string, through: bigint) {
     const [expected, actual] = await Promise.all([
@@ -126,8 +131,20 @@ export function makeSkuAudit(deps: {
     const atMark =
       truth.position === through
         ? truth
-        : await atLedger.through(through, (fold) => fold.account(skuId));
-    const ledgerDiscrepancies = reconcileLedger(atMark.value, summary.through);
+        : await atLedger
+            .through(through, (fold) => ({
+              account: fold.account(skuId),
+              lines: fold.lineSummary(skuId),
+            }))
+            .then(({ value, position }) => ({
+              value: value.account,
+              lines: value.lines,
+              position,
+            }));
+    const ledgerDiscrepancies = [
+      ...reconcileLedger(atMark.value, summary.through),
+      ...reconcileLines(atMark.lines, summary.linesThrough),
+    ];
     const discrepancies: Discrepancy[] = [...ledgerDiscrepancies, ...head.discrepancies];
     let lineDifferences: { differences: LineDifference[]; total: number } | undefined;
     if (ledgerDiscrepancies.length > 0 && options.explain !== false) {

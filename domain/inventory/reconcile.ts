@@ -1,3 +1,5 @@
+import type { LineSummary } from './line-checksum';
+
 export type LedgerReason = 'RESTOCK' | 'RESERVE' | 'RELEASE' | 'SELL';
 export type LedgerLine = {
   delta: number;
@@ -50,6 +52,21 @@ export function reconcileLedger(truth: Truth, ledger: LedgerTotals): Discrepancy
   check('sold', 'ledger', sold, ledger.sold);
   check('reserved (pending)', 'ledger', reserved, ledger.reserved - ledger.released - ledger.sold);
   return found;
+}
+
+/** The check of the ledger's lines as a whole: their count, and their contents by checksum. */
+export const LINE_CONTENTS = 'line contents';
+
+/**
+ * The ledger's lines against those the events call for, both up to the same position: a line
+ * missing or extra changes the count, and a line moved, given to another order or changed in
+ * units the checksum, when the totals may still agree. Expected and actual count the lines.
+ */
+export function reconcileLines(expected: LineSummary, ledger: LineSummary): Discrepancy[] {
+  if (expected.lines === ledger.lines && expected.checksum === ledger.checksum) return [];
+  return [
+    { check: LINE_CONTENTS, source: 'ledger', expected: expected.lines, actual: ledger.lines },
+  ];
 }
 
 /** The hot counter against the event store. */

@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import type { LedgerSummary } from '../../commands/audit-sku';
-import { ledgerTotals, type LedgerLine, type LedgerReason } from '../../domain/inventory';
+import {
+  CHECKSUM_MODULUS,
+  ledgerTotals,
+  type LedgerLine,
+  type LedgerReason,
+} from '../../domain/inventory';
 
 /**
  * A SKU's lines of the `inventory_audit` read model, in event order; with `last`, only the last
@@ -42,12 +47,23 @@ export async function summarizeLedger(
   skuId: string,
   through: bigint,
 ): Promise<LedgerSummary> {
+  // The lines' checksum as the events' fold makes it (domain/inventory/line-checksum.ts).
   const [rows] = (await db.raw(
     `SELECT reason, position <= ? AS compared, SUM(delta) AS delta, COUNT(*) AS n,
-            MAX(position) AS highest
+            MAX(position) AS highest,
+            SUM(CRC32(CONCAT(position, '/', reason, '/', ref_id, '/', delta))) % ? AS checksum
        FROM inventory_audit WHERE sku_id = ? GROUP BY reason, compared`,
-    [through.toString(), skuId],
-  )) as [{ reason: LedgerReason; compared: number; delta: string; n: number; highest: string }[]];
+    [through.toString(), CHECKSUM_MODULUS, skuId],
+  )) as [
+    {
+      reason: LedgerReason;
+      compared: number;
+      delta: string;
+      n: number;
+      highest: string;
+      checksum: string;
+    }[],
+  ];
   const sums = (compared: boolean) =>
     ledgerTotals(
       rows
@@ -58,8 +74,16 @@ export async function summarizeLedger(
     (max, r) => (max === null || BigInt(r.highest) > max ? BigInt(r.highest) : max),
     null,
   );
+  const compared = rows.filter((r) => Boolean(Number(r.compared)));
   return {
     through: sums(true),
+    linesThrough: compared.reduce(
+      (summary, r) => ({
+        lines: summary.lines + Number(r.n),
+        checksum: (summary.checksum + Number(r.checksum)) % CHECKSUM_MODULUS,
+      }),
+      { lines: 0, checksum: 0 },
+    ),
     after: sums(false),
     lines: rows.reduce((n, r) => n + Number(r.n), 0),
     linesAfter: rows.filter((r) => !Number(r.compared)).reduce((n, r) => n + Number(r.n), 0),

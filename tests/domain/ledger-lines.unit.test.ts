@@ -1,11 +1,17 @@
 import type { RecordedEvent } from '../../commands/ports';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import {
+  addToSummary,
+  crc32,
   diffLedgerLines,
   expectedLedgerLines,
   ledgerTotals,
+  lineChecksum,
   reconcileLedger,
+  reconcileLines,
   skuAccountsFold,
   type LedgerReason,
+  type LineSummary,
 } from '../../domain/inventory';
 import { inventoryAuditProjection, type Row } from '../../projections';
 import { history, SKUS } from './inventory-history';
@@ -61,6 +67,12 @@ describe('the ledger lines a SKU’s events call for', () => {
         expect(reconcileLedger(accounts.account(skuId), ledgerTotals(expected.lines()))).toEqual(
           [],
         );
+        // The fold's count and checksum are those of the projection's rows.
+        const rowsSummary = mine.reduce<LineSummary>(
+          (summary, l) => addToSummary(summary, lineChecksum(l)),
+          { lines: 0, checksum: 0 },
+        );
+        expect(accounts.lineSummary(skuId)).toEqual(rowsSummary);
         lines += mine.length;
       }
       // Every kind of line is there: restocks, reserves, sales and releases.
@@ -117,4 +129,35 @@ describe('the lines where the ledger and the events disagree', () => {
     expect(found.total).toBe(4);
     expect(found.differences.map((d) => d.position)).toEqual(['9', '10']);
   });
+});
+
+describe('the checksum of ledger lines', () => {
+  it.each([
+    '',
+    '12/RESERVE/0192f0c4-7a7e-7000-8000-0000000000aa/-1',
+    'Ünïcødé-SKU ✓',
+    'x'.repeat(1000),
+  ])('When %j is summed, then its CRC-32 is zlib’s (and so MySQL’s CRC32)', (text) => {
+    expect(crc32(text)).toBe(zlibCrc32(text));
+  });
+
+  const lines = [line(9, 'RESTOCK', 'A', 10), line(10, 'RESERVE', 'o1', -1)];
+  const summary = (ls: typeof lines) =>
+    ls.reduce<LineSummary>((s, l) => addToSummary(s, lineChecksum(l)), { lines: 0, checksum: 0 });
+
+  it('When the ledger’s lines are the expected ones in any order, then they agree', () => {
+    expect(reconcileLines(summary(lines), summary([...lines].reverse()))).toEqual([]);
+  });
+
+  it.each([
+    ['given to another order', [lines[0]!, line(10, 'RESERVE', 'o2', -1)]],
+    ['moved to another position', [lines[0]!, line(11, 'RESERVE', 'o1', -1)]],
+  ])(
+    'When a line is %s, the totals and the count unchanged, then the line contents disagree',
+    (_, ledger) => {
+      expect(reconcileLines(summary(lines), summary(ledger))).toEqual([
+        { check: 'line contents', source: 'ledger', expected: 2, actual: 2 },
+      ]);
+    },
+  );
 });

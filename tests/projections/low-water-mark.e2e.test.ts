@@ -141,7 +141,14 @@ describe('the low-water mark of a projection', () => {
         expected: expect.any(Number),
         actual: expect.any(Number),
       },
+      {
+        check: 'line contents',
+        source: 'ledger',
+        expected: expect.any(Number),
+        actual: expect.any(Number),
+      },
     ]);
+    expect(planted.discrepancies[1].expected - planted.discrepancies[1].actual).toBe(1);
     const [missing] = planted.discrepancies;
     expect(missing.expected - missing.actual).toBe(-Number(early.delta));
     // And the line is named: its event's position, its order and its units.

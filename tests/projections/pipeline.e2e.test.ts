@@ -229,6 +229,36 @@ describe('the read side', () => {
       ),
     );
     await t.database.db('inventory_audit').where({ id: line.id }).update({ delta: line.delta });
+    // Given to another order, the totals unchanged: the lines' checksum tells it, and both
+    // lines are named.
+    const other = '0190a6f0-0000-7000-8000-00000000abcd';
+    await t.database.db('inventory_audit').where({ id: line.id }).update({ ref_id: other });
+    const moved = await t.http.get('/v1/admin/skus/P1/audit?lines=0', { token: t.admin });
+    expect(moved.body.discrepancies).toEqual([
+      {
+        check: 'line contents',
+        source: 'ledger',
+        expected: moved.body.ledgerLines,
+        actual: moved.body.ledgerLines,
+      },
+    ]);
+    expect(moved.body.lineDifferences).toEqual([
+      {
+        position: String(line.position),
+        reason: 'RESERVE',
+        refId: line.ref_id,
+        expected: line.delta,
+        actual: null,
+      },
+      {
+        position: String(line.position),
+        reason: 'RESERVE',
+        refId: other,
+        expected: null,
+        actual: line.delta,
+      },
+    ]);
+    await t.database.db('inventory_audit').where({ id: line.id }).update({ ref_id: line.ref_id });
     expect((await t.http.get('/v1/admin/skus/P1/audit', { token: t.admin })).body).toMatchObject({
       consistent: true,
     });
