@@ -35,7 +35,10 @@ EVENTSTORE_CONNECTION_STRING) and writes the read models of MYSQL_URL`;
 const { projections, store } = commandLine(USAGE, (argv) => {
   const names = parseFlags(argv, { projection: { type: 'string', multiple: true } }).projection;
   return {
-    projections: names?.map((name) => oneOf('projection', name, PROJECTION_NAMES)),
+    // Named twice is asked once.
+    projections: names && [
+      ...new Set(names.map((name) => oneOf('projection', name, PROJECTION_NAMES))),
+    ],
     store: eventStoreChoice(),
   };
 });

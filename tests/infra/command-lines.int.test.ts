@@ -110,6 +110,18 @@ describe('the command lines of the programs', () => {
       const lines = stderr.trimEnd().split('\n');
       expect(lines.filter((l) => l.includes('100.0% 6/6 events'))).toHaveLength(1);
       expect(lines.at(-1)).toMatch(/100\.0% 6\/6 events/);
+      // A projection named twice is rebuilt once.
+      const twice = await run(
+        'projections/replay-cli.ts',
+        ['--projection', 'orders', '--projection', 'orders'],
+        {
+          MYSQL_URL: t.url,
+        },
+      );
+      expect(twice).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^rebuilt orders from 6 events/),
+      });
     } finally {
       await t.drop();
     }
