@@ -84,12 +84,15 @@ async function main(options: DemoOptions): Promise<boolean> {
     RATE_LIMIT_ADDRESS_PER_SECOND: '0',
     LOG_LEVEL: 'warn',
   };
-  const api = serviceProcess({ ...env, ROLES: 'api', PORT: String(options.port) });
-  const backOffice = serviceProcess({
-    ...env,
-    ROLES: 'relay,projector,saga',
-    PORT: String(await freePort()),
-  });
+  // Stopped by the demo only, whatever signal reaches the terminal's group.
+  const api = serviceProcess(
+    { ...env, ROLES: 'api', PORT: String(options.port) },
+    { ownGroup: true },
+  );
+  const backOffice = serviceProcess(
+    { ...env, ROLES: 'relay,projector,saga', PORT: String(await freePort()) },
+    { ownGroup: true },
+  );
   const db = connectMysql(parseMysqlUrl(url.toString()), { pool: { min: 0, max: 4 } });
   const eventStore = new MysqlEventStore(db);
   let stopped: Promise<void> | undefined;

@@ -135,18 +135,21 @@ export function exitAfterStopping(code: number): Promise<never> {
 /** Whether the program is on its way out (exitAfterStopping was called). */
 export const isStopping = (): boolean => exiting !== undefined;
 
+const SIGNAL_EXITS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
 /**
- * Ctrl-C (which reaches every process of the terminal's group, some twice) and SIGTERM end the
- * program after its stops, with 130 / 143; `said` tells the user once.
+ * Ctrl-C (which reaches every process of the terminal's group, some twice), SIGTERM and a closed
+ * terminal (SIGHUP) end the program after its stops, with 130 / 143 / 129; `said` tells the user
+ * once.
  */
 export function stopOnSignals(said: (signal: NodeJS.Signals) => void): void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (isStopping()) return;
-    void exitAfterStopping(signal === 'SIGINT' ? 130 : 143);
-    said(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const [signal, code] of Object.entries(SIGNAL_EXITS)) {
+    process.on(signal, () => {
+      if (isStopping()) return;
+      void exitAfterStopping(code);
+      said(signal as NodeJS.Signals);
+    });
+  }
 }
 
 /**
@@ -157,7 +160,8 @@ export function stopOnSignals(said: (signal: NodeJS.Signals) => void): void {
  */
 function endQuietlyWhenOutputCloses() {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+    // Once stopping (a closed terminal fails writes with EIO too), no write matters any more.
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' || isStopping()) {
       void exitAfterStopping(0);
       return;
     }

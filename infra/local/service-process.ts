@@ -29,6 +29,15 @@ export function portFree(port: number): Promise<boolean> {
   });
 }
 
+export type SpawnOptions = {
+  /**
+   * In a process group of its own: a terminal's Ctrl-C or hang-up then reaches only the program
+   * that started it, which stops it (SIGTERM, a graceful shutdown that leaves its Kafka consumer
+   * groups) before it removes what the run made.
+   */
+  ownGroup?: boolean;
+};
+
 const OUTPUT_LIMIT = 4 * 1024 * 1024;
 
 /**
@@ -37,11 +46,12 @@ const OUTPUT_LIMIT = 4 * 1024 * 1024;
  * relays signals to the real one, SIGKILLs it when a SIGTERM is not acknowledged within about
  * 60 ms (a busy process may not manage), and is itself all a SIGKILL would reach.
  */
-export function spawnService(env: Record<string, string>) {
+export function spawnService(env: Record<string, string>, options: SpawnOptions = {}) {
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', 'main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownGroup ?? false,
   });
   let out = '';
   const keep = (chunk: Buffer) => {
@@ -59,13 +69,13 @@ export function spawnService(env: Record<string, string>) {
  * SIGKILL, as a crash; with SIGTERM, as a shutdown. Keeps the tail of its output for failures.
  * Used by the tests and by the demo.
  */
-export function serviceProcess(env: Record<string, string>) {
+export function serviceProcess(env: Record<string, string>, options: SpawnOptions = {}) {
   const base = `http://127.0.0.1:${env.PORT}`;
   let current: ReturnType<typeof spawnService> | undefined;
   let last = '';
 
   async function start(ms = 90_000) {
-    const proc = spawnService(env);
+    const proc = spawnService(env, options);
     current = proc;
     const deadline = Date.now() + ms;
     for (;;) {
