@@ -35,6 +35,14 @@ function startDemo(args: string[]) {
   return { child, ended, stdout: () => stdout };
 }
 
+/** Waits until the demo has listed its SKU: the service runs and the buyers are about to come. */
+async function saleStarted(demo: ReturnType<typeof startDemo>): Promise<void> {
+  for (const deadline = Date.now() + 45_000; !/listed HOT-1/.test(demo.stdout());) {
+    if (Date.now() > deadline) throw new Error(`the sale did not start:\n${demo.stdout()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The processes whose environment holds NAME=value: the demo's service processes. */
 function processesWith(name: string, value: string): number[] {
   const found: number[] = [];
@@ -150,10 +158,7 @@ describe('npm run demo, as a user runs it', () => {
     const port = await freePort();
     const flags = ['--buyers', '3000', '--stock', '300', '--ttl', '30'];
     const demo = startDemo([...flags, '--port', String(port), ...own]);
-    for (const deadline = Date.now() + 45_000; !/listed HOT-1/.test(demo.stdout());) {
-      if (Date.now() > deadline) throw new Error(`the sale did not start:\n${demo.stdout()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await saleStarted(demo);
     expect(processesWith('REDIS_KEY_PREFIX', prefix)).toHaveLength(2);
     // As `| head` does once it has its lines: the next progress line finds the pipe closed.
     demo.child.stdout!.destroy();
@@ -174,10 +179,7 @@ describe('npm run demo, as a user runs it', () => {
       const port = await freePort();
       const flags = ['--buyers', '3000', '--stock', '300', '--ttl', '30'];
       const demo = startDemo([...flags, '--port', String(port), ...own]);
-      for (const deadline = Date.now() + 45_000; !/listed HOT-1/.test(demo.stdout());) {
-        if (Date.now() > deadline) throw new Error(`the sale did not start:\n${demo.stdout()}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await saleStarted(demo);
       expect(processesWith('REDIS_KEY_PREFIX', prefix)).toHaveLength(2);
       await new Promise((r) => setTimeout(r, 1_000));
       // As a terminal does: every process of its group (npm, its shell, the demo) gets it.
