@@ -29,8 +29,8 @@ export function expectedLedgerLines(skuId: string) {
 
 /**
  * The lines where the ledger and the events disagree, matched by event position, reason and
- * reference, in position order: a line missing from the ledger, a line the events do not call for, or one
- * whose units differ. The first `limit` are named; `total` counts them all.
+ * reference, in position order: a line missing from the ledger, a line the events do not call
+ * for, or one whose units differ. The first `limit` are named; `total` counts them all.
  */
 export function diffLedgerLines(
   expected: readonly Keyed[],
