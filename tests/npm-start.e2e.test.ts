@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import Redis from 'ioredis';
+import { dropPrefix } from '../infra/redis';
 import { testTopicPrefix } from './support/kafka';
 import { createTestDatabase, type TestDatabase } from './support/mysql';
 import { until } from './support/wait';
@@ -17,10 +19,15 @@ describe('npm start', () => {
   beforeAll(async () => {
     database = await createTestDatabase('npmstart');
   });
+  const prefix = `t-npmstart-${process.pid}`;
   afterAll(async () => {
     for (const stop of stopGroups) stop();
     await database.drop();
     await topics.drop();
+    // The service's marker of its Redis lifetime, written at start-up.
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
   });
 
   /** `npm start` in a process group of its own, as a terminal runs it; once it listens. */
@@ -31,7 +38,7 @@ describe('npm start', () => {
         ...process.env,
         PORT: '0',
         MYSQL_URL: database.url,
-        REDIS_KEY_PREFIX: `t-npmstart-${process.pid}`,
+        REDIS_KEY_PREFIX: prefix,
         KAFKA_TOPIC_PREFIX: topics.prefix,
         JWT_SECRET: 'jwt-secret-for-the-npm-start-test',
         PAYMENT_WEBHOOK_SECRET: 'webhook-secret-for-the-npm-start-test',
