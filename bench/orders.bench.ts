@@ -19,7 +19,6 @@ import {
   isStopping,
   oneOf,
   parseFlags,
-  stopBeforeExit,
   stopOnSignals,
   wholeNumber,
   wholeNumbers,
@@ -29,7 +28,6 @@ import { seckillCase } from './cases/seckill';
 import { renderReport } from './report/html';
 import { screenshotReport } from './report/screenshot';
 import { describeServers, serverSettings } from './support/servers';
-import { stopRunningTargets } from './support/targets';
 import { markdown } from './support/table';
 import type { BenchReport, BenchResult } from './support/types';
 
@@ -111,8 +109,7 @@ async function main() {
 }
 
 // However the bench ends (Ctrl-C, SIGTERM, its reader going away), the servers it started are
-// stopped and the run's Redis keys dropped before it exits.
-stopBeforeExit(stopRunningTargets);
+// stopped and the run's Redis keys dropped before it exits (each case's targets register that).
 stopOnSignals((signal) => console.log(`\ninterrupted (${signal}): stopping the servers`));
 
 main().catch((error) => {

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
+import { stopBeforeExit } from '../../infra/cli/args';
 import { DEFAULT_MYSQL_URL, DEFAULT_REDIS_URL } from '../../infra/config/defaults';
 import { connectMysql, parseMysqlUrl } from '../../infra/db';
 import { dropPrefix } from '../../infra/redis';
@@ -112,13 +113,6 @@ async function startNaive(skus: BenchSku[]) {
   return { server, db };
 }
 
-const running = new Set<Targets>();
-
-/** Stops the servers of every case still running and drops their Redis keys: on Ctrl-C. */
-export async function stopRunningTargets(): Promise<void> {
-  await Promise.all([...running].map((t) => t.stop()));
-}
-
 /** Fresh stores (databases `bench_orders`, `bench_naive`, Redis prefix `bench-orders`) and servers. */
 export async function startTargets(
   which: readonly ('system' | 'naive' | 'bare')[],
@@ -128,16 +122,16 @@ export async function startTargets(
   const dbs: Knex[] = [];
   let stopped: Promise<void> | undefined;
   const targets: Targets = {
-    // Once, whoever asks first: the case when it ends, or a signal (stopRunningTargets).
+    // Once, whoever asks first: the case when it ends, or the bench's way out (a signal, its
+    // reader gone).
     stop: () =>
       (stopped ??= (async () => {
         await Promise.all(servers.map((s) => s.stop()));
         await Promise.all(dbs.map((db) => db.destroy()));
         if (targets.system) await dropRedisKeys(targets.system.redisPrefix);
-        running.delete(targets);
       })()),
   };
-  running.add(targets);
+  stopBeforeExit(targets.stop);
   try {
     if (which.includes('system')) {
       const { server, db, redisPrefix } = await startSystem(skus);

@@ -64,29 +64,24 @@ export async function summarizeLedger(
       checksum: string;
     }[],
   ];
-  const sums = (compared: boolean) =>
-    ledgerTotals(
-      rows
-        .filter((r) => Boolean(Number(r.compared)) === compared)
-        .map((r) => ({ reason: r.reason, delta: Number(r.delta) })),
-    );
+  const compared = rows.filter((r) => Boolean(Number(r.compared)));
+  const later = rows.filter((r) => !Number(r.compared));
+  const totals = (part: typeof rows) =>
+    ledgerTotals(part.map((r) => ({ reason: r.reason, delta: Number(r.delta) })));
+  const count = (part: typeof rows) => part.reduce((n, r) => n + Number(r.n), 0);
   const highest = rows.reduce<bigint | null>(
     (max, r) => (max === null || BigInt(r.highest) > max ? BigInt(r.highest) : max),
     null,
   );
-  const compared = rows.filter((r) => Boolean(Number(r.compared)));
   return {
-    through: sums(true),
-    linesThrough: compared.reduce(
-      (summary, r) => ({
-        lines: summary.lines + Number(r.n),
-        checksum: (summary.checksum + Number(r.checksum)) % CHECKSUM_MODULUS,
-      }),
-      { lines: 0, checksum: 0 },
-    ),
-    after: sums(false),
-    lines: rows.reduce((n, r) => n + Number(r.n), 0),
-    linesAfter: rows.filter((r) => !Number(r.compared)).reduce((n, r) => n + Number(r.n), 0),
+    through: totals(compared),
+    linesThrough: {
+      lines: count(compared),
+      checksum: compared.reduce((sum, r) => (sum + Number(r.checksum)) % CHECKSUM_MODULUS, 0),
+    },
+    after: totals(later),
+    lines: count(rows),
+    linesAfter: count(later),
     highest,
   };
 }

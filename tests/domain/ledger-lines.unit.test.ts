@@ -13,7 +13,8 @@ import {
   type LedgerReason,
   type LineSummary,
 } from '../../domain/inventory';
-import { inventoryAuditProjection, type Row } from '../../projections';
+import { inventoryAuditProjection } from '../../projections';
+import { projectedRows } from '../support/projected-rows';
 import { history, SKUS } from './inventory-history';
 
 const recorded = (seed: number): RecordedEvent[] =>
@@ -28,15 +29,7 @@ const recorded = (seed: number): RecordedEvent[] =>
   }));
 
 /** The rows the inventory_audit projection writes for these events, as its writer folds them. */
-function projected(events: RecordedEvent[]): Row[] {
-  const groups = new Map<string, Row[]>();
-  for (const e of events) {
-    if (!inventoryAuditProjection.handles.has(e.type)) continue;
-    const g = inventoryAuditProjection.group(e);
-    groups.set(g, inventoryAuditProjection.evolve(e, groups.get(g) ?? []));
-  }
-  return [...groups.values()].flat();
-}
+const projected = (events: RecordedEvent[]) => projectedRows(inventoryAuditProjection, events);
 
 const line = (position: number, reason: LedgerReason, refId: string, delta: number) => ({
   position: String(position),

@@ -4,9 +4,8 @@ import {
   orderItemsProjection,
   ordersProjection,
   paymentsProjection,
-  type Projection,
-  type Row,
 } from '../../projections';
+import { projectedRows } from '../support/projected-rows';
 
 const T = '2026-11-23T10:00:00.000Z';
 const orderId = '0192f0c4-7a7e-7000-8000-0000000000aa';
@@ -52,15 +51,7 @@ const failed = (paymentId: string, revision: number) =>
   });
 
 /** given(events).then(rows), folding each event through the projection as the writer does. */
-function given(projection: Projection, events: RecordedEvent[]): Row[] {
-  const groups = new Map<string, Row[]>();
-  for (const e of events) {
-    if (!projection.handles.has(e.type)) continue;
-    const g = projection.group(e);
-    groups.set(g, projection.evolve(e, groups.get(g) ?? []));
-  }
-  return [...groups.values()].flat();
-}
+const given = projectedRows;
 
 describe('read-model rows', () => {
   it('When an order is placed and paid, then its row is CONFIRMED with the time and the last revision', () => {
