@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
 import { signJwt } from '../api';
 import {
   DEFAULT_KAFKA_BROKERS,
@@ -17,7 +16,6 @@ import {
   DEFAULT_REDIS_URL,
 } from '../infra/config/defaults';
 import { connectMysql, parseMysqlUrl } from '../infra/db';
-import { dropTopics } from '../infra/kafka';
 import { MysqlEventStore } from '../infra/eventstore';
 import { dropPrefix } from '../infra/redis';
 import {
@@ -30,6 +28,7 @@ import {
 import { client, inParallel } from '../infra/local/api-client';
 import { freePort, portFree, serviceProcess } from '../infra/local/service-process';
 import { emptyTally, makeBuyer, planFor } from './buyer';
+import { clearLeftovers, dropRunTopics, markRun, runTopicPrefix, unmarkRun } from './leftovers';
 import { parseDemoOptions, USAGE, type DemoOptions } from './options';
 import { allHeld, finalReport, progressLine } from './report';
 import { routeBuckets } from './service-latency';
@@ -46,6 +45,23 @@ class CannotStart extends Error {}
 
 async function main(options: DemoOptions): Promise<boolean> {
   const { database: DATABASE, redisPrefix: REDIS_PREFIX } = options;
+  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  const brokers = process.env.KAFKA_BROKERS || DEFAULT_KAFKA_BROKERS;
+  const redis = await redisOf(redisUrl);
+  // A run killed outright left its service running on the port: stopped before the port is tried.
+  const left = await clearLeftovers(redis, REDIS_PREFIX, brokers);
+  if (left.kind === 'running') {
+    throw new CannotStart(
+      `another demo (process ${left.pid}) is running with Redis prefix '${REDIS_PREFIX}': ` +
+        `wait for it to end, or give this one its own --redis-prefix and --database`,
+    );
+  }
+  if (left.kind === 'cleared') {
+    say(
+      `an earlier demo (run ${left.run}) was killed before it cleaned up: stopped its ` +
+        `${left.stopped} service process(es) and removed its Kafka topics`,
+    );
+  }
   // Before the last sale's data is dropped: a busy port would end this one at once.
   if (!(await portFree(options.port))) {
     throw new CannotStart(
@@ -53,18 +69,17 @@ async function main(options: DemoOptions): Promise<boolean> {
         `with --port; the last sale's data is left as it was`,
     );
   }
-  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  const redis = await redisOf(redisUrl);
   const base = parseMysqlUrl(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   const server = connectMysql(base, { pool: { min: 0, max: 1 }, withDatabase: false });
   await server.raw('DROP DATABASE IF EXISTS ??', [DATABASE]);
   await server.destroy();
   const url = new URL(process.env.MYSQL_URL || DEFAULT_MYSQL_URL);
   url.pathname = `/${DATABASE}`;
-  const brokers = process.env.KAFKA_BROKERS || DEFAULT_KAFKA_BROKERS;
   await dropPrefix(redis, REDIS_PREFIX);
 
   const run = randomBytes(3).toString('hex');
+  // From here a demo killed outright leaves processes and topics the next run will clear.
+  await markRun(redis, REDIS_PREFIX, run);
   const secrets = {
     jwt: randomBytes(24).toString('hex'),
     webhook: randomBytes(24).toString('hex'),
@@ -74,7 +89,7 @@ async function main(options: DemoOptions): Promise<boolean> {
     MYSQL_URL: url.toString(),
     REDIS_URL: redisUrl,
     KAFKA_BROKERS: brokers,
-    KAFKA_TOPIC_PREFIX: `demo-${run}.`,
+    KAFKA_TOPIC_PREFIX: runTopicPrefix(run),
     REDIS_KEY_PREFIX: REDIS_PREFIX,
     JWT_SECRET: secrets.jwt,
     PAYMENT_WEBHOOK_SECRET: secrets.webhook,
@@ -102,8 +117,9 @@ async function main(options: DemoOptions): Promise<boolean> {
       await Promise.all([api.stop(), backOffice.stop()]);
       await eventStore.close();
       await db.destroy();
-      redis.disconnect();
       await dropRunTopics(brokers, env.KAFKA_TOPIC_PREFIX);
+      await unmarkRun(redis, REDIS_PREFIX).catch(() => undefined);
+      redis.disconnect();
     })());
   // However the demo ends (the sale's end, a failure, Ctrl-C, its reader going away), the
   // service's processes are stopped and the run's topics removed before it exits.
@@ -293,17 +309,6 @@ async function redisOf(redisUrl: string): Promise<Redis> {
       `Redis at ${new URL(redisUrl).host} (REDIS_URL) cannot be used: ${(error as Error).message}`,
     );
   }
-}
-
-/** This run's topics and consumer groups: a demo leaves nothing behind in Kafka. */
-async function dropRunTopics(brokers: string, prefix: string) {
-  const kafka = new Kafka({
-    clientId: 'demo-cleanup',
-    brokers: brokers.split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  // Best effort: a leftover topic costs disk, not correctness.
-  await dropTopics(kafka, prefix).catch(() => undefined);
 }
 
 /** Flags first, so that a bad one ends the demo before any service is started. */

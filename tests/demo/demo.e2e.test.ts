@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { connectMysql, parseMysqlUrl } from '../../infra/db';
+import { processesWithEnv } from '../../infra/local/processes';
 import { freePort } from '../../infra/local/service-process';
 import { dropPrefix } from '../../infra/redis';
 import { testKafka } from '../support/kafka';
@@ -43,20 +43,8 @@ async function saleStarted(demo: ReturnType<typeof startDemo>): Promise<void> {
   }
 }
 
-/** The processes whose environment holds NAME=value: the demo's service processes. */
-function processesWith(name: string, value: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (env.includes(`${name}=${value}`)) found.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return found;
-}
+/** The demo's service processes, found by the Redis prefix given to the sale. */
+const servicesOf = (prefix: string) => processesWithEnv('REDIS_KEY_PREFIX', prefix);
 
 /** The Kafka topics and consumer groups a demo names its own (`demo-<run>.`). */
 async function demoTopicsAndGroups(): Promise<string[]> {
@@ -132,7 +120,7 @@ describe('npm run demo, as a user runs it', () => {
       count(stdout, /event store: .*PaymentRefunded ([\d,]+)/),
     );
     expect(await events()).toBeGreaterThan(accepted);
-    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toEqual([]);
+    expect(servicesOf(prefix)).toEqual([]);
     expect(await demoTopicsAndGroups()).toEqual(before);
   }, 180_000);
 
@@ -151,7 +139,7 @@ describe('npm run demo, as a user runs it', () => {
       taken.close();
     }
     expect(await events()).toBe(kept);
-    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toEqual([]);
+    expect(servicesOf(prefix)).toEqual([]);
   }, 60_000);
 
   it('When the reader of its output goes away mid-sale (| head), then the demo stops the service and removes its Kafka topics before it ends', async () => {
@@ -159,13 +147,13 @@ describe('npm run demo, as a user runs it', () => {
     const flags = ['--buyers', '3000', '--stock', '300', '--ttl', '30'];
     const demo = startDemo([...flags, '--port', String(port), ...own]);
     await saleStarted(demo);
-    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toHaveLength(2);
+    expect(servicesOf(prefix)).toHaveLength(2);
     // As `| head` does once it has its lines: the next progress line finds the pipe closed.
     demo.child.stdout!.destroy();
     const { code, stderr } = await demo.ended;
     expect(code).toBe(0);
     expect(stderr).not.toMatch(/demo failed|Error/);
-    expect(processesWith('REDIS_KEY_PREFIX', prefix)).toEqual([]);
+    expect(servicesOf(prefix)).toEqual([]);
     expect(await demoTopicsAndGroups()).toEqual(before);
   }, 120_000);
 
@@ -180,7 +168,7 @@ describe('npm run demo, as a user runs it', () => {
       const flags = ['--buyers', '3000', '--stock', '300', '--ttl', '30'];
       const demo = startDemo([...flags, '--port', String(port), ...own]);
       await saleStarted(demo);
-      expect(processesWith('REDIS_KEY_PREFIX', prefix)).toHaveLength(2);
+      expect(servicesOf(prefix)).toHaveLength(2);
       await new Promise((r) => setTimeout(r, 1_000));
       // As a terminal does: every process of its group (npm, its shell, the demo) gets it.
       process.kill(-demo.child.pid!, signal);
@@ -189,9 +177,77 @@ describe('npm run demo, as a user runs it', () => {
       expect({ code: ended.code, signal: ended.signal }).toEqual(exit);
       expect(stdout).toContain(`interrupted (${signal}): stopping the service`);
       expect(stderr).not.toMatch(/demo failed/);
-      expect(processesWith('REDIS_KEY_PREFIX', prefix)).toEqual([]);
+      expect(servicesOf(prefix)).toEqual([]);
       expect(await demoTopicsAndGroups()).toEqual(before);
     },
     120_000,
   );
+
+  it('When the demo is killed outright (SIGKILL) mid-sale, then the next run stops the service it left, removes its topics, and runs its own sale', async () => {
+    const port = await freePort();
+    const killed = startDemo([
+      '--buyers',
+      '3000',
+      '--stock',
+      '300',
+      '--ttl',
+      '30',
+      '--port',
+      String(port),
+      ...own,
+    ]);
+    await saleStarted(killed);
+    // npm, its shell and the demo die at once; the service's processes, in groups of their own, run on.
+    process.kill(-killed.child.pid!, 'SIGKILL');
+    await killed.ended;
+    const left = servicesOf(prefix);
+    expect(left).toHaveLength(2);
+    expect(await demoTopicsAndGroups()).not.toEqual(before);
+
+    const flags = ['--buyers', '100', '--stock', '20', '--ttl', '2', '--concurrency', '20'];
+    const { code, stdout, stderr } = await startDemo([...flags, '--port', String(port), ...own])
+      .ended;
+    if (code !== 0) throw new Error(`the demo exited ${code}:\n${stdout}\n${stderr}`);
+    expect(stdout).toMatch(
+      /an earlier demo \(run [0-9a-f]{6}\) was killed before it cleaned up: stopped its 2 service process\(es\) and removed its Kafka topics/,
+    );
+    expect(stdout).toContain('Every invariant held.');
+    expect(servicesOf(prefix)).toEqual([]);
+    expect(await demoTopicsAndGroups()).toEqual(before);
+    // Nothing to finish after a run that cleaned up after itself.
+    expect(await redis.exists(`{${prefix}}:demo-run`)).toBe(0);
+  }, 180_000);
+
+  it('When another demo runs with the same Redis prefix, then the demo refuses in one line and drops nothing of it', async () => {
+    const first = startDemo([
+      '--buyers',
+      '3000',
+      '--stock',
+      '300',
+      '--ttl',
+      '30',
+      '--port',
+      String(await freePort()),
+      ...own,
+    ]);
+    try {
+      await saleStarted(first);
+      const placed = await events();
+      const second = await startDemo(['--port', String(await freePort()), ...own]).ended;
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(
+        new RegExp(
+          `demo failed: another demo \\(process \\d+\\) is running with Redis prefix '${prefix}'`,
+        ),
+      );
+      expect(second.stdout).not.toMatch(/starting the service/);
+      expect(servicesOf(prefix)).toHaveLength(2);
+      expect(await events()).toBeGreaterThanOrEqual(placed);
+    } finally {
+      process.kill(-first.child.pid!, 'SIGINT');
+    }
+    expect((await first.ended).code).toBe(130);
+    expect(servicesOf(prefix)).toEqual([]);
+    expect(await demoTopicsAndGroups()).toEqual(before);
+  }, 180_000);
 });
