@@ -27,6 +27,7 @@ import {
 } from './infra/metrics';
 import {
   createRedis,
+  evictionRisk,
   isBadDatabase,
   RedisRateLimiter,
   RedisReservationStore,
@@ -145,6 +146,17 @@ export async function startSystem(
       closers.push({ name: 'redis', close: async () => redis.disconnect() });
       await redis.connect().catch(absentOrRefused);
       if (refused) throw refused;
+      // A server that evicts would drop stock and reservations without a word: no start on one,
+      // and /readyz says so if it is set to evict later.
+      const notEvicting = async () => {
+        const risk = await evictionRisk(redis);
+        if (risk) {
+          throw new Error(
+            `Redis at ${new URL(config.redisUrl).host} (REDIS_URL) cannot hold the hot inventory: ${risk}`,
+          );
+        }
+      };
+      if (redis.status === 'ready') await notEvicting();
       // The purchase path's reserve goes over a lean connection of its own (script-pipe.ts).
       const reservePipe =
         config.roles.includes('api') && ScriptPipe.supports(config.redisUrl)
@@ -160,7 +172,7 @@ export async function startSystem(
         name: 'redis',
         check: async () => {
           if (reservePipe && !reservePipe.isReady) throw new Error('reserve connection is down');
-          await redis.ping();
+          await notEvicting();
         },
       });
 

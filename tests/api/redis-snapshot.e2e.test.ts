@@ -1,9 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freePort } from '../support/kafka-broker';
+import { startRedisServer } from '../support/redis-server';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/wait';
 
@@ -13,57 +9,19 @@ import { eventually } from '../support/wait';
  * sell from them; once the hot inventory is rebuilt, exactly the units the events leave are sold.
  */
 describe('Redis restarted from a snapshot older than the events', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'redis-snapshot-'));
-  let port: number;
-  let server: ChildProcess | undefined;
+  let redisServer: Awaited<ReturnType<typeof startRedisServer>>;
   let t: TestSystem;
   let admin: Redis;
 
-  async function startRedis() {
-    server = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { cwd: dir, stdio: 'ignore' },
-    );
-    await eventually(
-      async () => {
-        const probe = new Redis(port, '127.0.0.1', {
-          lazyConnect: true,
-          retryStrategy: () => null,
-        });
-        probe.on('error', () => undefined);
-        try {
-          await probe.connect();
-          return (await probe.ping()) === 'PONG';
-        } catch {
-          return false;
-        } finally {
-          probe.disconnect();
-        }
-      },
-      (up) => up,
-      10_000,
-    );
-  }
-
-  async function stopRedis() {
-    const exited = new Promise((resolve) => server?.once('exit', resolve));
-    server?.kill('SIGKILL');
-    await exited;
-    server = undefined;
-  }
-
   beforeAll(async () => {
-    port = await freePort();
-    await startRedis();
-    t = await startTestSystem({ REDIS_URL: `redis://127.0.0.1:${port}` }, { label: 'snapshot' });
-    admin = new Redis(port, '127.0.0.1');
+    redisServer = await startRedisServer();
+    t = await startTestSystem({ REDIS_URL: redisServer.url }, { label: 'snapshot' });
+    admin = new Redis(redisServer.url);
   }, 60_000);
   afterAll(async () => {
     admin?.disconnect();
     await t?.stop();
-    await stopRedis();
-    rmSync(dir, { recursive: true, force: true });
+    await redisServer?.remove();
   });
 
   const buy = (userId: string) =>
@@ -79,9 +37,9 @@ describe('Redis restarted from a snapshot older than the events', () => {
     for (let i = 0; i < 6; i++) expect((await buy(`before-${i}`)).status).toBe(201);
     admin.disconnect();
 
-    await stopRedis();
-    await startRedis();
-    admin = new Redis(port, '127.0.0.1');
+    await redisServer.stop();
+    await redisServer.start();
+    admin = new Redis(redisServer.url);
     // The snapshot's counters are back (10 units available, as before the 6 sales), unless the
     // service has already dropped them.
     expect(['10', null]).toContain(await admin.hget(`{${t.prefix}}:sku:SNAP`, 'available'));
