@@ -4,7 +4,7 @@ import { startSystem } from '../../main';
 import { testConfig } from '../support/config';
 import { createTestDatabase } from '../support/mysql';
 import { startRedisServer } from '../support/redis-server';
-import { startTestSystem } from '../support/system';
+import { startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/wait';
 
 /**
@@ -14,6 +14,20 @@ import { eventually } from '../support/wait';
  * without a partial write.
  */
 describe('a Redis that evicts keys, or is full', () => {
+  /** The service (api role) on a Redis server of this test's own, which `admin` reconfigures. */
+  async function onOwnRedis(label: string, test: (sys: TestSystem, admin: Redis) => Promise<void>) {
+    const redisServer = await startRedisServer();
+    const sys = await startTestSystem({ REDIS_URL: redisServer.url }, { label });
+    const admin = new Redis(redisServer.url);
+    try {
+      await test(sys, admin);
+    } finally {
+      admin.disconnect();
+      await sys.stop();
+      await redisServer.remove();
+    }
+  }
+
   it('When Redis is set to evict (allkeys-lru with a maxmemory), then the start stops naming the policy and writes nothing', async () => {
     const redisServer = await startRedisServer([
       '--maxmemory',
@@ -49,10 +63,7 @@ describe('a Redis that evicts keys, or is full', () => {
   });
 
   it('When Redis is set to evict while the service runs, then /readyz is 503 and says why, and 200 again once set back', async () => {
-    const redisServer = await startRedisServer();
-    const sys = await startTestSystem({ REDIS_URL: redisServer.url }, { label: 'evictlater' });
-    const admin = new Redis(redisServer.url);
-    try {
+    await onOwnRedis('evictlater', async (sys, admin) => {
       expect((await fetch(`${sys.base}/readyz`)).status).toBe(200);
       await admin.config('SET', 'maxmemory', '1gb');
       await admin.config('SET', 'maxmemory-policy', 'volatile-lru');
@@ -69,24 +80,17 @@ describe('a Redis that evicts keys, or is full', () => {
       });
       await admin.config('SET', 'maxmemory-policy', 'noeviction');
       expect((await fetch(`${sys.base}/readyz`)).status).toBe(200);
-    } finally {
-      admin.disconnect();
-      await sys.stop();
-      await redisServer.remove();
-    }
+    });
   });
 
   it('When a Redis that does not evict is full, then purchases answer 503 and record nothing, and sell again once it has room', async () => {
-    const redisServer = await startRedisServer();
-    const sys = await startTestSystem({ REDIS_URL: redisServer.url }, { label: 'fullredis' });
-    const admin = new Redis(redisServer.url);
-    const buy = (userId: string) =>
-      sys.http.post(
-        '/v1/orders',
-        { items: [{ skuId: 'FULL', quantity: 1 }] },
-        { token: sys.customer(userId) },
-      );
-    try {
+    await onOwnRedis('fullredis', async (sys, admin) => {
+      const buy = (userId: string) =>
+        sys.http.post(
+          '/v1/orders',
+          { items: [{ skuId: 'FULL', quantity: 1 }] },
+          { token: sys.customer(userId) },
+        );
       await sys.listSku({ skuId: 'FULL', stock: 5 });
       // Full: any limit under what it uses now, with writes refused rather than keys evicted.
       await admin.config('SET', 'maxmemory-policy', 'noeviction');
@@ -106,10 +110,6 @@ describe('a Redis that evicts keys, or is full', () => {
       expect(sold.status).toBe(201);
       expect(await sys.available('FULL')).toBe(4);
       expect(await sys.events((e) => e.type === 'OrderPlaced')).toHaveLength(1);
-    } finally {
-      admin.disconnect();
-      await sys.stop();
-      await redisServer.remove();
-    }
+    });
   });
 });

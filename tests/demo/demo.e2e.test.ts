@@ -71,6 +71,19 @@ describe('npm run demo, as a user runs it', () => {
   const database = `t_demo_${id}`;
   const prefix = `t-demo-${id}`;
   const own = ['--database', database, '--redis-prefix', prefix];
+  /** A sale that lasts long enough (a 30 s time-to-live) to be interrupted in its middle. */
+  const longSale = (port: number) =>
+    startDemo([
+      '--buyers',
+      '3000',
+      '--stock',
+      '300',
+      '--ttl',
+      '30',
+      '--port',
+      String(port),
+      ...own,
+    ]);
   const base = parseMysqlUrl(TEST_MYSQL_URL);
   const server = connectMysql(base, { pool: { min: 0, max: 1 }, withDatabase: false });
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -143,9 +156,7 @@ describe('npm run demo, as a user runs it', () => {
   }, 60_000);
 
   it('When the reader of its output goes away mid-sale (| head), then the demo stops the service and removes its Kafka topics before it ends', async () => {
-    const port = await freePort();
-    const flags = ['--buyers', '3000', '--stock', '300', '--ttl', '30'];
-    const demo = startDemo([...flags, '--port', String(port), ...own]);
+    const demo = longSale(await freePort());
     await saleStarted(demo);
     expect(servicesOf(prefix)).toHaveLength(2);
     // As `| head` does once it has its lines: the next progress line finds the pipe closed.
@@ -164,9 +175,7 @@ describe('npm run demo, as a user runs it', () => {
   ] as const)(
     'When %s (%s) reaches the demo in the middle of the sale, then it stops the service and removes its Kafka topics before it ends',
     async (_, signal, exit) => {
-      const port = await freePort();
-      const flags = ['--buyers', '3000', '--stock', '300', '--ttl', '30'];
-      const demo = startDemo([...flags, '--port', String(port), ...own]);
+      const demo = longSale(await freePort());
       await saleStarted(demo);
       expect(servicesOf(prefix)).toHaveLength(2);
       await new Promise((r) => setTimeout(r, 1_000));
@@ -185,17 +194,7 @@ describe('npm run demo, as a user runs it', () => {
 
   it('When the demo is killed outright (SIGKILL) mid-sale, then the next run stops the service it left, removes its topics, and runs its own sale', async () => {
     const port = await freePort();
-    const killed = startDemo([
-      '--buyers',
-      '3000',
-      '--stock',
-      '300',
-      '--ttl',
-      '30',
-      '--port',
-      String(port),
-      ...own,
-    ]);
+    const killed = longSale(port);
     await saleStarted(killed);
     // npm, its shell and the demo die at once; the service's processes, in groups of their own, run on.
     process.kill(-killed.child.pid!, 'SIGKILL');
@@ -219,17 +218,7 @@ describe('npm run demo, as a user runs it', () => {
   }, 180_000);
 
   it('When another demo runs with the same Redis prefix, then the demo refuses in one line and drops nothing of it', async () => {
-    const first = startDemo([
-      '--buyers',
-      '3000',
-      '--stock',
-      '300',
-      '--ttl',
-      '30',
-      '--port',
-      String(await freePort()),
-      ...own,
-    ]);
+    const first = longSale(await freePort());
     try {
       await saleStarted(first);
       const placed = await events();
