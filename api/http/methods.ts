@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { errorBody } from './errors';
+import { badPercentEncoding, errorBody } from './errors';
 import type { RouteEntry } from './route-table';
 
 /**
@@ -23,11 +23,19 @@ export function allowedMethods(routes: () => readonly RouteEntry[]) {
     return [...methods].sort();
   };
 
-  /** OPTIONS on a served path: 204 with `Allow`. Mounted before every router. */
+  /**
+   * OPTIONS on a served path: 204 with `Allow`. Mounted before every router. A path that is not
+   * valid percent-encoding is 400 here too, as for every other method.
+   */
   const options: RequestHandler = (req, res, next) => {
     if (req.method !== 'OPTIONS') return next();
     const methods = allowed(req.path);
     if (!methods) return next();
+    if (!decodable(req.path)) {
+      const { status, body } = badPercentEncoding(req.path);
+      res.status(status).json(body);
+      return;
+    }
     res.set('Allow', methods.join(', ')).status(204).end();
   };
 
@@ -65,6 +73,15 @@ function compile(routes: readonly RouteEntry[]) {
     ),
     methods,
   }));
+}
+
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -85,12 +85,16 @@ export const listOrdersQuery = z.strictObject({
   cursor: queryParam(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, CURSOR), CURSOR),
 });
 
+const REVISION = 'must be a whole number >= 0';
+
 export const getOrderQuery = z.strictObject({
-  minRevision: z
-    .string()
-    .regex(/^\d{1,9}$/, 'must be a whole number >= 0')
-    .transform(Number)
-    .optional(),
+  minRevision: queryParam(
+    z
+      .string()
+      .regex(/^\d{1,9}$/, REVISION)
+      .transform(Number),
+    REVISION,
+  ),
 });
 
 export const skuAuditQuery = z.strictObject({ lines: wholeNumberParam(0, 1_000_000) });

@@ -180,5 +180,10 @@ describe('the query API', () => {
     expect(stale.body).toMatchObject({ status: 'CANCELLED', revision: 1, stale: true });
     const bad = await t.http.get(`/v1/orders/${orderId}?minRevision=-1`, { token });
     expect(bad.status).toBe(400);
+    // Empty, as every other query parameter: absent, so no wait.
+    const empty = await t.http.get(`/v1/orders/${orderId}?minRevision=`, { token });
+    expect(empty.status).toBe(200);
+    expect(empty.body).toMatchObject({ status: 'CANCELLED', revision: 1 });
+    expect(empty.body.stale).toBeUndefined();
   }, 20_000);
 });
