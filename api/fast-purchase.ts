@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../infra/log';
-import { RateLimitedError } from './http/auth-errors';
 import { principalFrom } from './http/authenticate';
 import { parseJson, readBody } from './http/body';
-import { httpError } from './http/errors';
+import { errorHeaders, httpError } from './http/errors';
 import { checkRateLimits, type RateLimiter, type RateLimits } from './http/rate-limit';
 import type { RequestObserver } from './http/observe';
 import { requestIdOf } from './http/request-id';
@@ -37,18 +36,15 @@ export function fastPurchase(deps: FastPurchaseDeps) {
     const startedAt = performance.now();
     const id = requestIdOf(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', id);
-    const answer = (status: number, body: unknown) => {
-      send(res, status, body);
+    const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+      send(res, status, body, headers);
       deps.observe('POST', PATH, status, startedAt, id);
     };
     handle(req, id).then(
-      ({ status, body }) => answer(status, body),
+      ({ status, body, headers }) => answer(status, body, headers),
       (error: unknown) => {
-        if (error instanceof RateLimitedError) {
-          res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        }
         const { status, body } = httpError(error, deps.logger, id);
-        answer(status, body);
+        answer(status, body, errorHeaders(error));
       },
     );
     return true;
@@ -84,9 +80,15 @@ function isPurchasePath(url: string, path: string): boolean {
   return rest === '' || rest === '/' || rest[0] === '?' || rest.startsWith('/?');
 }
 
-function send(res: ServerResponse, status: number, body: unknown) {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+) {
   const json = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(json),
   });

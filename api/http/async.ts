@@ -1,10 +1,18 @@
 import type { NextFunction, Request, Response } from 'express';
 
-/** A route whose answer is `status` + JSON `body`; thrown errors go to the error middleware. */
-export function route(
-  handler: (req: Request, res: Response) => Promise<{ status: number; body: unknown }>,
-) {
+/** What a route answers: a status, a JSON body, and headers such as a new resource's `Location`. */
+export type Answer = { status: number; body: unknown; headers?: Record<string, string> };
+
+/** A route whose answer is an Answer; thrown errors go to the error middleware. */
+export function route(handler: (req: Request, res: Response) => Promise<Answer>) {
   return (req: Request, res: Response, next: NextFunction) => {
-    handler(req, res).then(({ status, body }) => res.status(status).json(body), next);
+    handler(req, res).then(
+      ({ status, body, headers }) =>
+        res
+          .set(headers ?? {})
+          .status(status)
+          .json(body),
+      next,
+    );
   };
 }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, ConcurrencyError } from '../../domain/errors';
 import type { Logger } from '../../infra/log';
+import { RateLimitedError, UnauthenticatedError } from './auth-errors';
 
 /** The one place where error codes become HTTP statuses (docs/API.md, "Errors"). */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -34,6 +35,18 @@ export function errorBody(code: string, message: string, details = {}): ErrorBod
 export const notFound: RequestHandler = (req, res) => {
   res.status(404).json(errorBody('NOT_FOUND', `no route for ${req.method} ${req.path}`));
 };
+
+/**
+ * The headers an error answer carries besides its body: when to try again after a 429, and the
+ * scheme a 401 asks for (RFC 6750; the webhook's INVALID_SIGNATURE is not a bearer challenge).
+ */
+export function errorHeaders(error: unknown): Record<string, string> {
+  if (error instanceof RateLimitedError) return { 'Retry-After': String(error.retryAfterSeconds) };
+  if (error instanceof UnauthenticatedError) {
+    return { 'WWW-Authenticate': 'Bearer realm="flashsale", error="invalid_token"' };
+  }
+  return {};
+}
 
 /** What an error answers; anything unexpected is logged and answers 500. */
 export function httpError(
@@ -83,7 +96,7 @@ function isBadPercentEncoding(error: unknown): boolean {
   return error instanceof URIError && (error as { status?: number }).status === 400;
 }
 
-function badPercentEncoding(path: string): { status: number; body: ErrorBody } {
+export function badPercentEncoding(path: string): { status: number; body: ErrorBody } {
   const message =
     'the path is not valid percent-encoding: each % must start two hex digits, and what they spell must be UTF-8';
   return { status: 400, body: errorBody('VALIDATION_FAILED', message, { path }) };
@@ -94,6 +107,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const { status, body } = isBadPercentEncoding(error)
       ? badPercentEncoding(req.path)
       : httpError(error, logger, res.getHeader('x-request-id'));
-    res.status(status).json(body);
+    res.set(errorHeaders(error)).status(status).json(body);
   };
 }

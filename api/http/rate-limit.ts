@@ -60,14 +60,6 @@ export function rateLimit(
 ): RequestHandler {
   return (req, res, next) => {
     const caller = { userId: req.principal?.userId, address: req.socket.remoteAddress };
-    checkRateLimits(limiter, limits, caller, clock()).then(
-      () => next(),
-      (error: unknown) => {
-        if (error instanceof RateLimitedError) {
-          res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        }
-        next(error);
-      },
-    );
+    checkRateLimits(limiter, limits, caller, clock()).then(() => next(), next);
   };
 }

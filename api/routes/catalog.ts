@@ -27,6 +27,7 @@ export function catalogRoutes(commands: Commands, authenticate: RequestHandler):
       return {
         status: 201,
         body: { skuId, name, price, currency, stock, available, perUserLimit },
+        headers: { Location: `/v1/skus/${encodeURIComponent(skuId)}` },
       };
     }),
   );

@@ -31,7 +31,13 @@ export function projectionAdminRoutes(admin: ProjectionAdmin, authenticate: Requ
           known: admin.names,
         });
       }
-      return { status: 202, body: await admin.start(projections) };
+      const job = await admin.start(projections);
+      // Where the job's progress is read.
+      return {
+        status: 202,
+        body: job,
+        headers: { Location: `/v1/admin/projections/jobs/${job.jobId}` },
+      };
     }),
   );
 

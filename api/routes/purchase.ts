@@ -1,6 +1,7 @@
 import { idempotencyKey, parse, placeOrderBody } from '../http/schemas';
 import type { Principal } from '../http/jwt';
 import type { CommandContext } from '../../commands';
+import type { Answer } from '../http/async';
 import type { Commands } from './commands';
 
 /**
@@ -13,7 +14,7 @@ export async function purchase(
   body: unknown,
   key: string | undefined,
   context: CommandContext,
-) {
+): Promise<Answer> {
   const { items } = parse(placeOrderBody, body, 'body');
   const order = await commands.placeOrder(
     {
@@ -25,6 +26,7 @@ export async function purchase(
   );
   return {
     status: 201,
+    headers: { Location: `/v1/orders/${order.orderId}` },
     body: {
       orderId: order.orderId,
       status: order.status,

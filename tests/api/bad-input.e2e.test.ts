@@ -40,6 +40,14 @@ describe('bad input', () => {
       code: 'UNAUTHENTICATED',
     },
     {
+      name: 'no Authorization header on a route express serves',
+      method: 'GET',
+      path: '/v1/orders',
+      token: () => undefined,
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    },
+    {
       name: 'a token that is not a JWT',
       token: () => 'garbage',
       status: 401,
@@ -337,6 +345,10 @@ describe('bad input', () => {
         details: expect.any(Object),
       });
       expect(res.headers.get('x-request-id')).toBeTruthy();
+      // A 401 about the bearer token names its scheme (RFC 6750); no other error does.
+      expect(res.headers.get('www-authenticate')).toBe(
+        c.code === 'UNAUTHENTICATED' ? 'Bearer realm="flashsale", error="invalid_token"' : null,
+      );
     },
   );
 

@@ -20,6 +20,7 @@ describe('the catalog API', () => {
       stock: 4,
     });
     expect(first.status).toBe(201);
+    expect(first.headers.get('location')).toBe('/v1/skus/C1');
     expect(first.body.perUserLimit).toBeNull();
 
     const { available: _available, ...fields } = first.body;

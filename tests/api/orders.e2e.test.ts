@@ -85,6 +85,7 @@ describe('POST /v1/orders', () => {
       expiresAt: expect.any(String),
       revision: 0,
     });
+    expect(res.headers.get('location')).toBe(`/v1/orders/${res.body.orderId}`);
     const ttl = Date.parse(res.body.expiresAt) - before;
     expect(ttl).toBeGreaterThan(899_000);
     expect(ttl).toBeLessThan(905_000);

@@ -25,6 +25,9 @@ describe('the projection admin API', () => {
     });
     expect(started.status).toBe(202);
     expect(started.body.jobId).toEqual(expect.any(String));
+    expect(started.headers.get('location')).toBe(
+      `/v1/admin/projections/jobs/${started.body.jobId}`,
+    );
     expect(await job(started.body.jobId)).toMatchObject({
       status: 'SUCCEEDED',
       projections: [...PROJECTION_NAMES],
