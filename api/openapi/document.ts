@@ -5,15 +5,28 @@ import { errorResponse } from './responses';
 
 /** What each error status means, by code (docs/API.md, "Errors"). */
 const ERRORS: Record<number, string> = {
-  400: 'VALIDATION_FAILED: malformed JSON, wrong types, out-of-range numbers, unknown fields, mixed currencies',
+  400: 'VALIDATION_FAILED: malformed JSON, wrong types, out-of-range numbers, unknown fields, mixed currencies; a path that is not valid percent-encoding (details.path)',
   401: 'UNAUTHENTICATED (missing or bad token) or INVALID_SIGNATURE (bad webhook signature)',
   403: 'FORBIDDEN: a customer calling an admin route',
   404: "NOT_FOUND: unknown order, SKU or job; another user's order is also 404",
   409: 'SOLD_OUT (details.skuId), LIMIT_EXCEEDED, ORDER_NOT_PAYABLE, ORDER_NOT_CANCELLABLE, SKU_EXISTS, IDEMPOTENCY_KEY_REUSED, or REBUILD_RUNNING (a rebuild that does not cover the request is running; details.jobId)',
+  405: 'METHOD_NOT_ALLOWED: a served path asked with a method it does not serve; `Allow` and details.allow name those it does',
   413: 'PAYLOAD_TOO_LARGE: body over 64 KiB',
   422: "AMOUNT_MISMATCH: the callback's amount or currency differs from the payment's",
   429: 'RATE_LIMITED: see Retry-After',
   503: 'UNAVAILABLE: a dependency is down; nothing was changed',
+};
+
+/** Headers an error answer carries besides X-Request-Id (api/http/errors.ts, errorHeaders). */
+const ERROR_HEADERS: Record<string, Record<string, unknown>> = {
+  401: {
+    'WWW-Authenticate': {
+      description: 'on UNAUTHENTICATED: `Bearer realm="flashsale", error="invalid_token"`',
+      schema: { type: 'string' },
+    },
+  },
+  405: { Allow: { description: 'the methods the path serves', schema: { type: 'string' } } },
+  429: { 'Retry-After': { schema: { type: 'integer' } } },
 };
 
 const DESCRIPTION = `The HTTP contract of the flash-sale order system (docs/API.md).
@@ -26,7 +39,13 @@ minor units with an ISO 4217 \`currency\`; times are ISO 8601 UTC strings.
 
 Customers and admins authenticate with \`Authorization: Bearer <JWT>\` (HS256, claims \`sub\`,
 \`role\` = \`customer\` | \`admin\`, \`exp\`). The payment provider's callback carries no JWT but
-\`X-Payment-Signature\` (see the \`paymentSignature\` scheme).`;
+\`X-Payment-Signature\` (see the \`paymentSignature\` scheme). A 401 UNAUTHENTICATED carries
+\`WWW-Authenticate: Bearer\`.
+
+A path served with a method it does not serve answers 405 METHOD_NOT_ALLOWED with \`Allow\`
+(response \`E405\`); \`OPTIONS\` on a served path answers 204 with \`Allow\`, and \`HEAD\` is served
+wherever \`GET\` is. A path that is not valid percent-encoding (\`/v1/skus/%zz\`) is 400 for every
+method.`;
 
 const SIGNATURE = `\`X-Payment-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(PAYMENT_WEBHOOK_SECRET, "<t>." + raw body)>\`.
 A signature that is missing, malformed, wrong, or whose \`t\` is more than ${SIGNATURE_TOLERANCE_SECONDS} s from now is
@@ -82,10 +101,15 @@ function responses(op: Operation) {
   const content = ok.schema
     ? { 'application/json': { schema: jsonSchema(ok.schema, 'output') } }
     : { [ok.mediaType ?? 'application/json']: { schema: { type: 'string' } } };
+  const okHeaders = ok.location
+    ? { ...headers, Location: { description: ok.location, schema: { type: 'string' } } }
+    : headers;
   const result: Record<string, unknown> = {
-    [ok.status]: { description: ok.description, headers, content },
+    [ok.status]: { description: ok.description, headers: okHeaders, content },
   };
   const statuses = new Set(op.errors);
+  // A path parameter is decoded: a path that is not valid percent-encoding is 400.
+  if (op.params) statuses.add(400);
   if (op.access !== 'public') statuses.add(401);
   if (op.access === 'admin') statuses.add(403);
   for (const status of [...statuses].sort()) {
@@ -171,10 +195,7 @@ export function openApiDocument(options: { version?: string } = {}) {
           `E${status}`,
           {
             description,
-            headers:
-              status === '429'
-                ? { ...headers, 'Retry-After': { schema: { type: 'integer' } } }
-                : headers,
+            headers: { ...headers, ...ERROR_HEADERS[status] },
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
         ]),

@@ -1,18 +1,15 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   createSkuBody,
   emptyBody,
   getOrderQuery,
   idempotencyKey,
-  jobIdParam,
   listOrdersQuery,
-  orderIdParam,
   paymentCallbackBody,
   placeOrderBody,
   rebuildBody,
   restockBody,
   skuAuditQuery,
-  skuIdParam,
 } from '../http/schemas';
 import * as answer from './responses';
 
@@ -33,12 +30,27 @@ export type Operation = {
   body?: z.ZodType;
   /** The body may be left out altogether (it then means `{}`). */
   bodyOptional?: boolean;
-  answer: { status: number; description: string; schema?: z.ZodType; mediaType?: string };
+  answer: {
+    status: number;
+    description: string;
+    schema?: z.ZodType;
+    mediaType?: string;
+    /** What the `Location` header of the answer names. */
+    location?: string;
+  };
   /** Error statuses besides those of its access (401/403 are added from it). */
   errors: number[];
 };
 
-const orderId = { orderId: orderIdParam };
+/**
+ * A path parameter: any text. One that no order, SKU or job can have is answered as any unknown
+ * id is (404), never as a malformed request; only a path that is not valid percent-encoding is 400.
+ */
+const pathId = (what: string, form: string) =>
+  z.string().describe(`${what} (${form}); any other text is 404, as an unknown one`);
+const orderId = { orderId: pathId('the order id', 'a UUID') };
+const skuId = { skuId: pathId('the SKU id', '1-64 of A-Z a-z 0-9 _ -') };
+const jobId = { jobId: pathId('the job id', 'a UUID') };
 
 /** Every operation of docs/API.md, with the schemas that validate its input. */
 export const OPERATIONS: readonly Operation[] = [
@@ -49,7 +61,12 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'List a SKU for sale',
     access: 'admin',
     body: createSkuBody,
-    answer: { status: 201, description: 'the SKU as listed', schema: answer.skuCreated },
+    answer: {
+      status: 201,
+      description: 'the SKU as listed',
+      schema: answer.skuCreated,
+      location: 'the SKU: /v1/skus/{skuId}',
+    },
     errors: [400, 409, 413, 503],
   },
   {
@@ -58,7 +75,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'catalog',
     summary: 'Add stock to a SKU',
     access: 'admin',
-    params: { skuId: skuIdParam },
+    params: skuId,
     body: restockBody,
     answer: { status: 200, description: 'the SKU after the restock', schema: answer.restocked },
     errors: [400, 404, 413, 503],
@@ -69,7 +86,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'catalog',
     summary: 'A SKU and the units that can still be bought',
     access: 'customer',
-    params: { skuId: skuIdParam },
+    params: skuId,
     answer: { status: 200, description: 'the SKU', schema: answer.skuView },
     errors: [404, 503],
   },
@@ -93,7 +110,12 @@ export const OPERATIONS: readonly Operation[] = [
       },
     ],
     body: placeOrderBody,
-    answer: { status: 201, description: 'the order, PENDING', schema: answer.orderPlaced },
+    answer: {
+      status: 201,
+      description: 'the order, PENDING',
+      schema: answer.orderPlaced,
+      location: 'the order: /v1/orders/{orderId}',
+    },
     errors: [400, 404, 409, 413, 429, 503],
   },
   {
@@ -198,7 +220,7 @@ export const OPERATIONS: readonly Operation[] = [
       'lines=N: the ledger holds only its last N lines (0: none), ledgerLines counting them all; ' +
       'without it, every line',
     access: 'admin',
-    params: { skuId: skuIdParam },
+    params: skuId,
     query: skuAuditQuery,
     answer: { status: 200, description: 'the reconciliation', schema: answer.skuAudit },
     errors: [404, 503],
@@ -216,6 +238,7 @@ export const OPERATIONS: readonly Operation[] = [
       description:
         'the job started, or the one already running (one rebuild of a database at a time, across processes)',
       schema: answer.rebuildAccepted,
+      location: "the job's progress: /v1/admin/projections/jobs/{jobId}",
     },
     errors: [400, 409, 413, 503],
   },
@@ -225,7 +248,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'projections',
     summary: 'Progress of a rebuild',
     access: 'admin',
-    params: { jobId: jobIdParam },
+    params: jobId,
     answer: { status: 200, description: 'the job', schema: answer.rebuildJob },
     errors: [404, 503],
   },

@@ -70,6 +70,24 @@ describe('the OpenAPI document', () => {
       type: 'object',
       required: ['error'],
     });
+    // A path id is any text (an unknown one is 404), and a path with one can be 400 for its
+    // percent-encoding.
+    const byId = paths['/v1/orders/{orderId}']!.get;
+    expect(byId.parameters.find((p: { name?: string }) => p.name === 'orderId').schema).toEqual({
+      type: 'string',
+      description: expect.stringMatching(/404/),
+    });
+    expect(Object.keys(byId.responses)).toEqual(expect.arrayContaining(['400', '404']));
+    // What the answers carry besides the body: a new resource's Location, a 401's challenge,
+    // a 405's Allow.
+    expect(order.responses['201'].headers.Location).toBeDefined();
+    expect(
+      paths['/v1/admin/projections/rebuild']!.post.responses['202'].headers.Location,
+    ).toBeDefined();
+    const errors = doc.components.responses as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(errors.E401.headers['WWW-Authenticate']).toBeDefined();
+    expect(errors.E405.headers.Allow).toBeDefined();
+    expect(doc.info.description).toMatch(/405 METHOD_NOT_ALLOWED with `Allow`/);
   });
 });
 
