@@ -25,8 +25,17 @@ export async function markRun(redis: Redis, redisPrefix: string, run: string): P
   await redis.set(markKey(redisPrefix), JSON.stringify({ run, pid: process.pid } satisfies Mark));
 }
 
-/** Removes the mark once the run's services are stopped and its topics dropped. */
-export async function unmarkRun(redis: Redis, redisPrefix: string): Promise<void> {
+/**
+ * The end of a run whose service processes are stopped: its topics and consumer groups dropped,
+ * then its mark removed (a mark stays until nothing of the run is left).
+ */
+export async function endRun(
+  redis: Redis,
+  redisPrefix: string,
+  brokers: string,
+  run: string,
+): Promise<void> {
+  await dropRunTopics(brokers, runTopicPrefix(run));
   await redis.del(markKey(redisPrefix));
 }
 
@@ -54,13 +63,12 @@ export async function clearLeftovers(
   }
   const pids = processesWithEnv('KAFKA_TOPIC_PREFIX', runTopicPrefix(mark.run));
   await stopProcesses(pids);
-  await dropRunTopics(brokers, runTopicPrefix(mark.run));
-  await unmarkRun(redis, redisPrefix);
+  await endRun(redis, redisPrefix, brokers, mark.run);
   return { kind: 'cleared', run: mark.run, stopped: pids.length };
 }
 
 /** A run's topics and consumer groups: a demo leaves nothing behind in Kafka. */
-export async function dropRunTopics(brokers: string, topicPrefix: string): Promise<void> {
+async function dropRunTopics(brokers: string, topicPrefix: string): Promise<void> {
   const kafka = new Kafka({
     clientId: 'demo-cleanup',
     brokers: brokers.split(','),

@@ -28,7 +28,7 @@ import {
 import { client, inParallel } from '../infra/local/api-client';
 import { freePort, portFree, serviceProcess } from '../infra/local/service-process';
 import { emptyTally, makeBuyer, planFor } from './buyer';
-import { clearLeftovers, dropRunTopics, markRun, runTopicPrefix, unmarkRun } from './leftovers';
+import { clearLeftovers, endRun, markRun, runTopicPrefix } from './leftovers';
 import { parseDemoOptions, USAGE, type DemoOptions } from './options';
 import { allHeld, finalReport, progressLine } from './report';
 import { routeBuckets } from './service-latency';
@@ -117,8 +117,7 @@ async function main(options: DemoOptions): Promise<boolean> {
       await Promise.all([api.stop(), backOffice.stop()]);
       await eventStore.close();
       await db.destroy();
-      await dropRunTopics(brokers, env.KAFKA_TOPIC_PREFIX);
-      await unmarkRun(redis, REDIS_PREFIX).catch(() => undefined);
+      await endRun(redis, REDIS_PREFIX, brokers, run).catch(() => undefined);
       redis.disconnect();
     })());
   // However the demo ends (the sale's end, a failure, Ctrl-C, its reader going away), the

@@ -58,7 +58,7 @@ export function rateLimit(
   limits: RateLimits,
   clock: () => Date,
 ): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     const caller = { userId: req.principal?.userId, address: req.socket.remoteAddress };
     checkRateLimits(limiter, limits, caller, clock()).then(() => next(), next);
   };

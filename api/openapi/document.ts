@@ -8,7 +8,7 @@ const ERRORS: Record<number, string> = {
   400: 'VALIDATION_FAILED: malformed JSON, wrong types, out-of-range numbers, unknown fields, mixed currencies; a path that is not valid percent-encoding (details.path)',
   401: 'UNAUTHENTICATED (missing or bad token) or INVALID_SIGNATURE (bad webhook signature)',
   403: 'FORBIDDEN: a customer calling an admin route',
-  404: "NOT_FOUND: unknown order, SKU or job; another user's order is also 404",
+  404: "NOT_FOUND: unknown order, SKU or job; another user's order is also 404 to a customer (an admin reads, pays and cancels any order)",
   409: 'SOLD_OUT (details.skuId), LIMIT_EXCEEDED, ORDER_NOT_PAYABLE, ORDER_NOT_CANCELLABLE, SKU_EXISTS, IDEMPOTENCY_KEY_REUSED, or REBUILD_RUNNING (a rebuild that does not cover the request is running; details.jobId)',
   405: 'METHOD_NOT_ALLOWED: a served path asked with a method it does not serve; `Allow` and details.allow name those it does',
   413: 'PAYLOAD_TOO_LARGE: body over 64 KiB',
